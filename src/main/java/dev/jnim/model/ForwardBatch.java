@@ -1,0 +1,108 @@
+package dev.jnim.model;
+
+import java.util.Arrays;
+
+/**
+ * One step's input to {@link CausalLM#forward}: a flat list of tokens from several sequences
+ * (prefill chunks and single decode tokens mixed), each token with its position in its sequence
+ * and its sequence's block table, plus which tokens need logits.
+ *
+ * <p>A sequence's chunk covers positions {@code [start, start + n)}; its block table must already
+ * hold blocks for all of them. The forward pass writes the chunk's K/V into those blocks and lets
+ * each token attend to every earlier position of its sequence (cached or in the same chunk).
+ *
+ * <p>Reusable: {@link #clear()} and refill each step; the arrays grow and are kept. Owned by the
+ * engine thread.
+ */
+public final class ForwardBatch {
+
+    /** Which positions of a chunk get logits. */
+    public enum Logits { NONE, LAST, ALL }
+
+    private int numTokens;
+    private int[] tokens = new int[64];
+    private int[] positions = new int[64];
+    private int[] seqOf = new int[64];
+    private int numSeqs;
+    private int[][] blockTables = new int[8][];
+    private int numLogits;
+    private int[] logitTokens = new int[64];
+
+    public void clear() {
+        numTokens = 0;
+        numSeqs = 0;
+        numLogits = 0;
+    }
+
+    /**
+     * Adds a chunk of {@code n} tokens of one sequence starting at position {@code start}.
+     * Returns the index of the chunk's first logits row, or -1 when it asks for none.
+     */
+    public int add(int[] chunk, int chunkOff, int n, int start, int[] blockTable, Logits logits) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("a chunk needs at least one token");
+        }
+        ensureTokens(numTokens + n);
+        if (numSeqs == blockTables.length) {
+            blockTables = Arrays.copyOf(blockTables, numSeqs * 2);
+        }
+        int seq = numSeqs++;
+        blockTables[seq] = blockTable;
+        int firstLogit = logits == Logits.NONE ? -1 : numLogits;
+        for (int i = 0; i < n; i++) {
+            int t = numTokens++;
+            tokens[t] = chunk[chunkOff + i];
+            positions[t] = start + i;
+            seqOf[t] = seq;
+            if (logits == Logits.ALL || (logits == Logits.LAST && i == n - 1)) {
+                if (numLogits == logitTokens.length) {
+                    logitTokens = Arrays.copyOf(logitTokens, numLogits * 2);
+                }
+                logitTokens[numLogits++] = t;
+            }
+        }
+        return firstLogit;
+    }
+
+    private void ensureTokens(int n) {
+        if (n > tokens.length) {
+            int cap = Math.max(n, tokens.length * 2);
+            tokens = Arrays.copyOf(tokens, cap);
+            positions = Arrays.copyOf(positions, cap);
+            seqOf = Arrays.copyOf(seqOf, cap);
+        }
+    }
+
+    public int numTokens() {
+        return numTokens;
+    }
+
+    public int numSequences() {
+        return numSeqs;
+    }
+
+    public int numLogits() {
+        return numLogits;
+    }
+
+    public int token(int t) {
+        return tokens[t];
+    }
+
+    public int position(int t) {
+        return positions[t];
+    }
+
+    public int sequenceOf(int t) {
+        return seqOf[t];
+    }
+
+    public int[] blockTable(int seq) {
+        return blockTables[seq];
+    }
+
+    /** Flat index of the token whose logits land in row {@code i}. */
+    public int logitToken(int i) {
+        return logitTokens[i];
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jnim.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A weight matrix {@code [rows = out_features × cols = in_features]} as the linear layers use it
+ * (HF Linear layout). Float dtypes point straight into the checkpoint mapping. {@link DType#Q8_0}
+ * holds {@code rows·cols} int8 quants in {@code data} and one float32 scale per block of 32 in
+ * {@code scales} (GGML's Q8_0 with an f32 instead of an f16 scale, and quants and scales in two
+ * arrays so that the kernels read both with aligned vector loads).
+ */
+public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment data, MemorySegment scales) {
+
+    public Matrix {
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException(name + ": bad matrix shape " + rows + "x" + cols);
+        }
+        if (dtype == DType.Q8_0 && (cols % DType.BLOCK != 0 || scales == null)) {
+            throw new IllegalArgumentException(name + ": Q8_0 needs in_features divisible by 32 and scales");
+        }
+    }
+
+    /** Views a 2-D float tensor as a matrix. */
+    public static Matrix of(Tensor t) {
+        if (t.rank() != 2) {
+            throw new IllegalArgumentException("tensor " + t.name() + " is not a matrix: " + t);
+        }
+        return new Matrix(t.name(), t.dtype(), Math.toIntExact(t.dim(0)), Math.toIntExact(t.dim(1)), t.data(), null);
+    }
+
+    /** Bytes read from memory by one full pass over the matrix (what a decode step costs). */
+    public long bytes() {
+        long quants = (long) rows * cols * dtype.elementBytes();
+        return dtype == DType.Q8_0 ? quants + (long) rows * (cols / DType.BLOCK) * 4 : quants;
+    }
+
+    /** Quantises a float matrix to Q8_0 (round to nearest, scale = max|x| / 127 per block of 32). */
+    public Matrix quantizeQ8_0() {
+        if (dtype == DType.Q8_0) {
+            return this;
+        }
+        if (cols % DType.BLOCK != 0) {
+            throw new IllegalArgumentException(name + ": Q8_0 needs in_features divisible by 32, got " + cols);
+        }
+        Arena arena = Arena.ofAuto();
+        long n = (long) rows * cols;
+        MemorySegment q = arena.allocate(n, 64);
+        MemorySegment s = arena.allocate(n / DType.BLOCK * 4, 64);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            RowDecoder.decodeScalar(this, r, row, 0);
+            for (int b = 0; b < cols / DType.BLOCK; b++) {
+                float amax = 0;
+                for (int j = 0; j < DType.BLOCK; j++) {
+                    amax = Math.max(amax, Math.abs(row[b * DType.BLOCK + j]));
+                }
+                float scale = amax / 127f;
+                float inv = scale == 0 ? 0 : 1f / scale;
+                long blockIndex = (long) r * (cols / DType.BLOCK) + b;
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, blockIndex, scale);
+                for (int j = 0; j < DType.BLOCK; j++) {
+                    int v = Math.round(row[b * DType.BLOCK + j] * inv);
+                    q.set(ValueLayout.JAVA_BYTE, blockIndex * DType.BLOCK + j, (byte) Math.max(-127, Math.min(127, v)));
+                }
+            }
+        }
+        return new Matrix(name, DType.Q8_0, rows, cols, q, s);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.jnim.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Widens rows of a {@link Matrix} to float32, with Vector API paths for BF16 and Q8_0 and a scalar
+ * reference ({@link #decodeScalar}) that the tests compare against.
+ */
+public final class RowDecoder {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(L * 32));
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    private static final boolean BYTE_LANES_MATCH = B.length() == L;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private RowDecoder() {
+    }
+
+    /** Decodes rows {@code [r0, r0+n)} into {@code dst} (row i at {@code i*cols}). */
+    public static void decode(Matrix w, int r0, int n, float[] dst) {
+        if (w.dtype() == DType.F32) {
+            MemorySegment.copy(w.data(), Tensor.F32_LE, (long) r0 * w.cols() * 4, dst, 0, n * w.cols());
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            decodeRow(w, r0 + i, dst, i * w.cols());
+        }
+    }
+
+    /** Decodes one row into {@code dst[off, off + cols)}. */
+    public static void decodeRow(Matrix w, int row, float[] dst, int off) {
+        int cols = w.cols();
+        switch (w.dtype()) {
+            case F32 -> MemorySegment.copy(w.data(), Tensor.F32_LE, (long) row * cols * 4, dst, off, cols);
+            case BF16 -> decodeBf16(w.data(), (long) row * cols * 2, cols, dst, off);
+            case Q8_0 -> decodeQ8(w, row, dst, off);
+            case F16 -> decodeScalar(w, row, dst, off);
+        }
+    }
+
+    private static void decodeBf16(MemorySegment seg, long byteOff, int cols, float[] dst, int off) {
+        int j = 0;
+        int bound = F.loopBound(cols);
+        for (; j < bound; j += L) {
+            ShortVector s = ShortVector.fromMemorySegment(S, seg, byteOff + 2L * j, LE);
+            IntVector i = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
+            i.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, off + j);
+        }
+        for (; j < cols; j++) {
+            dst[off + j] = Float.intBitsToFloat((seg.get(Tensor.I16_LE, byteOff + 2L * j) & 0xFFFF) << 16);
+        }
+    }
+
+    private static void decodeQ8(Matrix w, int row, float[] dst, int off) {
+        int cols = w.cols();
+        int blocks = cols / DType.BLOCK;
+        MemorySegment q = w.data();
+        MemorySegment sc = w.scales();
+        long qBase = (long) row * cols;
+        long sBase = (long) row * blocks;
+        for (int b = 0; b < blocks; b++) {
+            float scale = sc.getAtIndex(ValueLayout.JAVA_FLOAT, sBase + b);
+            int base = b * DType.BLOCK;
+            if (BYTE_LANES_MATCH && DType.BLOCK % L == 0) {
+                FloatVector sv = FloatVector.broadcast(F, scale);
+                for (int j = 0; j < DType.BLOCK; j += L) {
+                    ByteVector bv = ByteVector.fromMemorySegment(B, q, qBase + base + j, LE);
+                    ((FloatVector) bv.convertShape(VectorOperators.B2F, F, 0)).mul(sv).intoArray(dst, off + base + j);
+                }
+            } else {
+                for (int j = 0; j < DType.BLOCK; j++) {
+                    dst[off + base + j] = scale * q.get(ValueLayout.JAVA_BYTE, qBase + base + j);
+                }
+            }
+        }
+    }
+
+    /** Scalar reference decode of one row into {@code dst[off ..]}. */
+    public static void decodeScalar(Matrix w, int row, float[] dst, int off) {
+        int cols = w.cols();
+        MemorySegment d = w.data();
+        long base = (long) row * cols;
+        for (int j = 0; j < cols; j++) {
+            long i = base + j;
+            dst[off + j] = switch (w.dtype()) {
+                case F32 -> d.get(Tensor.F32_LE, i * 4);
+                case BF16 -> Float.intBitsToFloat((d.get(Tensor.I16_LE, i * 2) & 0xFFFF) << 16);
+                case F16 -> Float.float16ToFloat(d.get(Tensor.I16_LE, i * 2));
+                case Q8_0 -> w.scales().getAtIndex(ValueLayout.JAVA_FLOAT, i / DType.BLOCK)
+                        * d.get(ValueLayout.JAVA_BYTE, i);
+            };
+        }
+    }
+}
