@@ -76,7 +76,7 @@ public final class MatMul {
         for (; j < bound; j += L) {
             acc = FloatVector.fromArray(F, a, aOff + j).fma(FloatVector.fromArray(F, b, bOff + j), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; j < n; j++) {
             sum += a[aOff + j] * b[bOff + j];
         }
@@ -107,22 +107,22 @@ public final class MatMul {
             a30 = v0.fma(u, a30); a31 = v1.fma(u, a31); a32 = v2.fma(u, a32); a33 = v3.fma(u, a33);
         }
         int o0 = outOff, o1 = o0 + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
-        out[o0] = a00.reduceLanes(VectorOperators.ADD);
-        out[o0 + 1] = a01.reduceLanes(VectorOperators.ADD);
-        out[o0 + 2] = a02.reduceLanes(VectorOperators.ADD);
-        out[o0 + 3] = a03.reduceLanes(VectorOperators.ADD);
-        out[o1] = a10.reduceLanes(VectorOperators.ADD);
-        out[o1 + 1] = a11.reduceLanes(VectorOperators.ADD);
-        out[o1 + 2] = a12.reduceLanes(VectorOperators.ADD);
-        out[o1 + 3] = a13.reduceLanes(VectorOperators.ADD);
-        out[o2] = a20.reduceLanes(VectorOperators.ADD);
-        out[o2 + 1] = a21.reduceLanes(VectorOperators.ADD);
-        out[o2 + 2] = a22.reduceLanes(VectorOperators.ADD);
-        out[o2 + 3] = a23.reduceLanes(VectorOperators.ADD);
-        out[o3] = a30.reduceLanes(VectorOperators.ADD);
-        out[o3 + 1] = a31.reduceLanes(VectorOperators.ADD);
-        out[o3 + 2] = a32.reduceLanes(VectorOperators.ADD);
-        out[o3 + 3] = a33.reduceLanes(VectorOperators.ADD);
+        out[o0] = VectorMath.sum(a00);
+        out[o0 + 1] = VectorMath.sum(a01);
+        out[o0 + 2] = VectorMath.sum(a02);
+        out[o0 + 3] = VectorMath.sum(a03);
+        out[o1] = VectorMath.sum(a10);
+        out[o1 + 1] = VectorMath.sum(a11);
+        out[o1 + 2] = VectorMath.sum(a12);
+        out[o1 + 3] = VectorMath.sum(a13);
+        out[o2] = VectorMath.sum(a20);
+        out[o2 + 1] = VectorMath.sum(a21);
+        out[o2 + 2] = VectorMath.sum(a22);
+        out[o2 + 3] = VectorMath.sum(a23);
+        out[o3] = VectorMath.sum(a30);
+        out[o3 + 1] = VectorMath.sum(a31);
+        out[o3 + 2] = VectorMath.sum(a32);
+        out[o3 + 3] = VectorMath.sum(a33);
         for (; j < cols; j++) { // tail when cols is not a multiple of the vector length
             for (int ti = 0; ti < 4; ti++) {
                 for (int ri = 0; ri < 4; ri++) {

@@ -53,7 +53,7 @@ public final class PagedAttention {
                     acc = FloatVector.fromArray(F, q, qo + d)
                             .fma(FloatVector.fromMemorySegment(F, cache.k(), kOff + 4L * d, NATIVE), acc);
                 }
-                float s = acc.reduceLanes(VectorOperators.ADD);
+                float s = VectorMath.sum(acc);
                 for (; d < headDim; d++) {
                     s += q[qo + d] * cache.k().get(FLOAT, kOff + 4L * d);
                 }

@@ -28,7 +28,7 @@ public final class RmsNorm {
             FloatVector v = FloatVector.fromArray(F, x, off + j);
             acc = v.fma(v, acc);
         }
-        float ss = acc.reduceLanes(VectorOperators.ADD);
+        float ss = VectorMath.sum(acc);
         for (; j < n; j++) {
             ss += x[off + j] * x[off + j];
         }

@@ -1,0 +1,50 @@
+package dev.jnim.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ComputePoolTest {
+
+    @Test
+    void everyIndexRunsExactlyOnceAcrossManyCalls() {
+        try (ComputePool pool = new ComputePool(4)) {
+            for (int round = 0; round < 200; round++) {
+                int n = 1 + round * 7;
+                AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                pool.parallelFor(n, 1 + round % 5, (s, e) -> {
+                    for (int i = s; i < e; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertThat(hits.get(i)).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void exceptionInAWorkerReachesTheCallerAndThePoolStaysUsable() {
+        try (ComputePool pool = new ComputePool(2)) {
+            assertThatThrownBy(() -> pool.parallelFor(100, 1, (s, e) -> {
+                if (s == 97) {
+                    throw new IllegalStateException("boom");
+                }
+            })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+            int[] sum = new int[1];
+            pool.parallelFor(10, 10, (s, e) -> sum[0] += e - s);
+            assertThat(sum[0]).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void rejectsBadSizeAndUseAfterClose() {
+        assertThatThrownBy(() -> new ComputePool(0)).hasMessageContaining(">= 1");
+        ComputePool pool = new ComputePool(2);
+        pool.close();
+        assertThatThrownBy(() -> pool.parallelFor(10, 1, (s, e) -> { })).hasMessageContaining("closed");
+    }
+}
