@@ -1,6 +1,9 @@
 package dev.jnim.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * sum lanes in a different order when interpreted and when compiled, so the same input could give
  * different logits before and after warm-up, which would break "same seed, same output" and
  * "same result alone or batched". This sums with a fixed butterfly of lane-wise adds instead,
- * which are exact IEEE operations in every execution mode.
+ * which are exact IEEE operations in every execution mode. {@link #exp} is likewise built from
+ * lane-wise adds and FMAs (not the {@code EXP} operator, whose intrinsic and fallback differ).
  */
 public final class VectorMath {
 
@@ -45,5 +49,41 @@ public final class VectorMath {
         }
         v = v.add(v.rearrange(S1));
         return v.lane(0);
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUND_MAGIC = 12582912f; // 1.5 * 2^23: x + M - M rounds x to an integer
+    private static final float EXP_HI = 88.0f; // keeps n <= 127 so 2^n is a normal float
+    private static final float EXP_LO = -87.3365478515625f;
+
+    /**
+     * e^x per lane, within about 1 ulp (Cephes {@code expf}: x = n·ln2 + r, a degree-6 polynomial
+     * for e^r, then 2^n through the exponent bits). Inputs below -87.3 give 0, above 88 give +inf (e^88 ≈ 1.65e38).
+     */
+    public static FloatVector exp(FloatVector x) {
+        VectorMask<Float> under = x.lt(EXP_LO);
+        VectorMask<Float> over = x.compare(VectorOperators.GT, EXP_HI);
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector n = xc.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector z = r.mul(r);
+        FloatVector y = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
+        y = y.fma(r, FloatVector.broadcast(F, 8.3334519073E-3f));
+        y = y.fma(r, FloatVector.broadcast(F, 4.1665795894E-2f));
+        y = y.fma(r, FloatVector.broadcast(F, 1.6666665459E-1f));
+        y = y.fma(r, FloatVector.broadcast(F, 5.0000001201E-1f));
+        y = y.fma(z, r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        FloatVector scale = bits.reinterpretAsFloats();
+        FloatVector result = y.mul(scale);
+        return result.blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
+    }
+
+    /** Scalar e^x with exactly the arithmetic of {@link #exp(FloatVector)} on one lane. */
+    public static float exp(float x) {
+        return exp(FloatVector.broadcast(F, x)).lane(0);
     }
 }

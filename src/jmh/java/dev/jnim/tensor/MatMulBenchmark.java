@@ -1,0 +1,77 @@
+package dev.jnim.tensor;
+
+import dev.jnim.weights.InMemoryWeights;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Matrix multiply of an activation batch [T × 1536] by a weight [4096 × 1536] (24 MB in f32), on
+ * all cores. Report: GFLOP/s = 2·T·rows·cols / time; GB/s = weight bytes / time.
+ * Run: {@code ./jnim bench jmh MatMulBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class MatMulBenchmark {
+
+    @Param({"F32", "BF16", "Q8_0"})
+    public String dtype;
+
+    @Param({"1", "8", "64"})
+    public int tokens;
+
+    static final int ROWS = 4096;
+    static final int COLS = 1536;
+
+    private ComputePool pool;
+    private Matrix w;
+    private float[] x;
+    private float[] out;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        pool = ComputePool.forAvailableProcessors();
+        DType d = DType.valueOf(dtype);
+        InMemoryWeights src = new InMemoryWeights("bench");
+        src.addRandom("w", d == DType.Q8_0 ? DType.BF16 : d, 0, 0.05, new SplittableRandom(1), ROWS, COLS);
+        w = Matrix.of(src.get("w"));
+        if (d == DType.Q8_0) {
+            w = w.quantizeQ8_0();
+        }
+        x = new float[tokens * COLS];
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        out = new float[tokens * ROWS];
+        System.out.printf("%n[setup] %s T=%d: %.1f MB of weights, %.2f GFLOP per call%n", dtype, tokens,
+                w.bytes() / 1e6, 2.0 * tokens * ROWS * COLS / 1e9);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.close();
+    }
+
+    @Benchmark
+    public float[] matmul() {
+        MatMul.matmul(pool, x, tokens, w, out);
+        return out;
+    }
+}
