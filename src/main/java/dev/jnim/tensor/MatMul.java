@@ -1,6 +1,11 @@
 package dev.jnim.tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,12 +16,21 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each compute thread takes a chunk of weight rows, widens it once to float32 in a per-thread
  * scratch buffer (so each weight byte is read from memory once per call, whatever T is), then
  * multiplies it with all T activation rows in a 4-rows × 4-tokens register tile. Batching wins
- * because the weight read, which dominates decode, is shared by every token of the step.
+ * because the weight read, which dominates decode, is shared by every token of the step. A
+ * single token (batch-1 decode) instead streams the weights straight from memory into four
+ * row accumulators.
+ *
+ * <p>Results are bit-identical whatever T and the thread split: every output element is one
+ * vector FMA chain over the row in the same order, then the fixed-order {@link VectorMath#sum}.
+ *
+ * <p>Threading: called by one thread at a time (the pool's driver), like {@link ComputePool}.
  */
 public final class MatMul {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
+    private static final VectorSpecies<Integer> I = RowDecoder.I;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private MatMul() {
@@ -29,6 +43,21 @@ public final class MatMul {
         if (x.length < T * cols || out.length < T * rows) {
             throw new IllegalArgumentException(w.name() + ": buffers too small for T=" + T);
         }
+        float[] xs = x;
+        if (RowDecoder.packed(w)) {
+            xs = packedBuffer(T * cols);
+            RowDecoder.packActivations(x, T, cols, xs);
+        }
+        float[] xin = xs;
+        if (T == 1 && fusedGemv(w)) {
+            int groups = (rows + 3) / 4;
+            pool.parallelFor(groups, 8, (s, e) -> {
+                for (int g = s; g < e; g++) {
+                    gemvRows(w, g * 4, Math.min(4, rows - g * 4), xin, out);
+                }
+            });
+            return;
+        }
         int chunkRows = T > 8 ? 16 : 4;
         int chunks = (rows + chunkRows - 1) / chunkRows;
         pool.parallelFor(chunks, 1, (s, e) -> {
@@ -36,8 +65,8 @@ public final class MatMul {
             for (int c = s; c < e; c++) {
                 int r0 = c * chunkRows;
                 int nr = Math.min(chunkRows, rows - r0);
-                RowDecoder.decode(w, r0, nr, scratch);
-                multiplyChunk(scratch, nr, cols, x, T, out, rows, r0);
+                RowDecoder.decodePacked(w, r0, nr, scratch);
+                multiplyChunk(scratch, nr, cols, xin, T, out, rows, r0);
             }
         });
     }
@@ -48,6 +77,126 @@ public final class MatMul {
             holder[0] = new float[size];
         }
         return holder[0];
+    }
+
+    // The packed copy of the activations; matmul is driven by one thread at a time (see ComputePool).
+    private static float[] packedX = new float[0];
+
+    private static float[] packedBuffer(int n) {
+        if (packedX.length < n) {
+            packedX = new float[n];
+        }
+        return packedX;
+    }
+
+    private static boolean fusedGemv(Matrix w) {
+        return switch (w.dtype()) {
+            case F32 -> true;
+            case BF16 -> RowDecoder.packed(w);
+            case Q8_0 -> RowDecoder.BYTE_LANES_MATCH && DType.BLOCK == 2 * L;
+            case F16 -> false;
+        };
+    }
+
+    /**
+     * One token times {@code n ≤ 4} weight rows, reading the weights straight from memory (no
+     * scratch copy): the decode case, where the weight read is the whole cost.
+     */
+    private static void gemvRows(Matrix w, int r0, int n, float[] x, float[] out) {
+        if (n < 4) {
+            for (int i = 0; i < n; i++) {
+                out[r0 + i] = gemvRow(w, r0 + i, x);
+            }
+            return;
+        }
+        int cols = w.cols();
+        MemorySegment seg = w.data();
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        switch (w.dtype()) {
+            case BF16 -> {
+                long b0 = (long) r0 * cols * 2, b1 = b0 + cols * 2L, b2 = b1 + cols * 2L, b3 = b2 + cols * 2L;
+                for (int j = 0; j < cols; j += 2 * L) {
+                    FloatVector xe = FloatVector.fromArray(F, x, j);
+                    FloatVector xo = FloatVector.fromArray(F, x, j + L);
+                    IntVector v = IntVector.fromMemorySegment(I, seg, b0 + 2L * j, LE);
+                    a0 = even(v).fma(xe, a0);
+                    a0 = odd(v).fma(xo, a0);
+                    v = IntVector.fromMemorySegment(I, seg, b1 + 2L * j, LE);
+                    a1 = even(v).fma(xe, a1);
+                    a1 = odd(v).fma(xo, a1);
+                    v = IntVector.fromMemorySegment(I, seg, b2 + 2L * j, LE);
+                    a2 = even(v).fma(xe, a2);
+                    a2 = odd(v).fma(xo, a2);
+                    v = IntVector.fromMemorySegment(I, seg, b3 + 2L * j, LE);
+                    a3 = even(v).fma(xe, a3);
+                    a3 = odd(v).fma(xo, a3);
+                }
+            }
+            case Q8_0 -> {
+                MemorySegment sc = w.scales();
+                int blocks = cols / DType.BLOCK;
+                long q0 = (long) r0 * cols, q1 = q0 + cols, q2 = q1 + cols, q3 = q2 + cols;
+                long s0 = (long) r0 * blocks, s1 = s0 + blocks, s2 = s1 + blocks, s3 = s2 + blocks;
+                for (int b = 0; b < blocks; b++) {
+                    int j = b * DType.BLOCK;
+                    FloatVector xl = FloatVector.fromArray(F, x, j);
+                    FloatVector xh = FloatVector.fromArray(F, x, j + L);
+                    a0 = q8Block(seg, q0 + j, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s0 + b), xl, xh, a0);
+                    a1 = q8Block(seg, q1 + j, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s1 + b), xl, xh, a1);
+                    a2 = q8Block(seg, q2 + j, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s2 + b), xl, xh, a2);
+                    a3 = q8Block(seg, q3 + j, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s3 + b), xl, xh, a3);
+                }
+            }
+            default -> { // F32
+                long b0 = (long) r0 * cols * 4, b1 = b0 + cols * 4L, b2 = b1 + cols * 4L, b3 = b2 + cols * 4L;
+                int bound = F.loopBound(cols);
+                for (int j = 0; j < bound; j += L) {
+                    FloatVector xv = FloatVector.fromArray(F, x, j);
+                    a0 = FloatVector.fromMemorySegment(F, seg, b0 + 4L * j, LE).fma(xv, a0);
+                    a1 = FloatVector.fromMemorySegment(F, seg, b1 + 4L * j, LE).fma(xv, a1);
+                    a2 = FloatVector.fromMemorySegment(F, seg, b2 + 4L * j, LE).fma(xv, a2);
+                    a3 = FloatVector.fromMemorySegment(F, seg, b3 + 4L * j, LE).fma(xv, a3);
+                }
+                if (bound < cols) {
+                    for (int i = 0; i < 4; i++) {
+                        out[r0 + i] = gemvRow(w, r0 + i, x);
+                    }
+                    return;
+                }
+            }
+        }
+        out[r0] = VectorMath.sum(a0);
+        out[r0 + 1] = VectorMath.sum(a1);
+        out[r0 + 2] = VectorMath.sum(a2);
+        out[r0 + 3] = VectorMath.sum(a3);
+    }
+
+    /** One row: the same arithmetic as the scratch path (decode, then {@link #dot}). */
+    private static float gemvRow(Matrix w, int row, float[] x) {
+        float[] s = scratch(w.cols());
+        RowDecoder.decodePacked(w, row, 1, s);
+        return dot(s, 0, x, 0, w.cols());
+    }
+
+    private static FloatVector even(IntVector v) {
+        return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static FloatVector odd(IntVector v) {
+        return v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+    }
+
+    /**
+     * Adds one Q8_0 block of 2·L values times x to {@code acc}, with exactly the arithmetic of the
+     * scratch path (widen, multiply by the scale, then FMA), so results do not depend on T.
+     */
+    private static FloatVector q8Block(MemorySegment q, long off, float scale, FloatVector xl, FloatVector xh,
+                                       FloatVector acc) {
+        FloatVector lo = (FloatVector) ByteVector.fromMemorySegment(RowDecoder.B, q, off, LE)
+                .convertShape(VectorOperators.B2F, F, 0);
+        FloatVector hi = (FloatVector) ByteVector.fromMemorySegment(RowDecoder.B, q, off + L, LE)
+                .convertShape(VectorOperators.B2F, F, 0);
+        return hi.mul(scale).fma(xh, lo.mul(scale).fma(xl, acc));
     }
 
     private static void multiplyChunk(float[] w, int nr, int cols, float[] x, int T, float[] out, int outStride, int r0) {

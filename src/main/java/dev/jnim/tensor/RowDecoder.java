@@ -20,9 +20,9 @@ public final class RowDecoder {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(L * 32));
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
-    private static final boolean BYTE_LANES_MATCH = B.length() == L;
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(L * 32));
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    static final boolean BYTE_LANES_MATCH = B.length() == L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private RowDecoder() {
@@ -36,6 +36,49 @@ public final class RowDecoder {
         }
         for (int i = 0; i < n; i++) {
             decodeRow(w, r0 + i, dst, i * w.cols());
+        }
+    }
+
+    /**
+     * True when {@link #decodePacked} stores rows of {@code w} in "packed" order: BF16 rows whose
+     * length is a multiple of 2·L are widened with one int load per 2·L values, giving the even
+     * elements of each 2·L block first, then the odd ones. A dot product only needs the other
+     * operand in the same order ({@link #packActivations}); this halves the work of widening.
+     */
+    public static boolean packed(Matrix w) {
+        return w.dtype() == DType.BF16 && w.cols() % (2 * L) == 0;
+    }
+
+    /** Reorders T rows of activations into the packed order of {@link #packed} matrices. */
+    public static void packActivations(float[] x, int T, int cols, float[] dst) {
+        int block = 2 * L;
+        for (int t = 0; t < T; t++) {
+            int base = t * cols;
+            for (int b = base; b < base + cols; b += block) {
+                for (int i = 0; i < L; i++) {
+                    dst[b + i] = x[b + 2 * i];
+                    dst[b + L + i] = x[b + 2 * i + 1];
+                }
+            }
+        }
+    }
+
+    /** Like {@link #decode}, but in packed order when {@link #packed}{@code (w)}. */
+    public static void decodePacked(Matrix w, int r0, int n, float[] dst) {
+        if (!packed(w)) {
+            decode(w, r0, n, dst);
+            return;
+        }
+        int cols = w.cols();
+        MemorySegment seg = w.data();
+        for (int i = 0; i < n; i++) {
+            long byteOff = (long) (r0 + i) * cols * 2;
+            int off = i * cols;
+            for (int j = 0; j < cols; j += 2 * L) {
+                IntVector v = IntVector.fromMemorySegment(I, seg, byteOff + 2L * j, LE);
+                v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, off + j);
+                v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().intoArray(dst, off + j + L);
+            }
         }
     }
 

@@ -92,10 +92,10 @@ class MatMulTest {
         assertThat(q.bytes()).isEqualTo((long) rows * cols + rows * cols / 32 * 4);
     }
 
-    @ParameterizedTest(name = "T={0}")
-    @CsvSource({"1", "5", "33"})
-    void resultForOneTokenDoesNotDependOnTheBatch(int T) {
-        Matrix w = random(DType.BF16, 50, 128, 9);
+    @ParameterizedTest(name = "{0} T={1}")
+    @CsvSource({"BF16, 1", "BF16, 5", "BF16, 33", "Q8_0, 2", "Q8_0, 9", "Q8_0, 40", "F32, 3", "F32, 17", "F16, 6"})
+    void resultForOneTokenDoesNotDependOnTheBatch(DType dtype, int T) {
+        Matrix w = dtype == DType.Q8_0 ? random(DType.BF16, 50, 128, 9).quantizeQ8_0() : random(dtype, 50, 128, 9);
         float[] x = randomActivations(T * 128, 13);
         float[] all = new float[T * 50];
         MatMul.matmul(pool, x, T, w, all);
