@@ -1,9 +1,7 @@
 package dev.jnim.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -93,78 +91,67 @@ public final class MatMul {
         return switch (w.dtype()) {
             case F32 -> true;
             case BF16 -> RowDecoder.packed(w);
-            case Q8_0 -> RowDecoder.BYTE_LANES_MATCH && DType.BLOCK == 2 * L;
-            case F16 -> false;
+            // A fused Q8_0 kernel (widen bytes, scale, FMA) was tried: C2 failed to intrinsify its
+            // FMAs (the vectors were boxed, 20x slower), so Q8_0 takes the scratch path.
+            case Q8_0, F16 -> false;
         };
     }
 
     /**
      * One token times {@code n ≤ 4} weight rows, reading the weights straight from memory (no
-     * scratch copy): the decode case, where the weight read is the whole cost.
+     * scratch copy): the decode case, where the weight read is the whole cost. One small method
+     * per dtype, with no vector-typed calls inside the loops, so that C2 inlines everything
+     * (a vector passed to a method that is not inlined is boxed, which is very slow).
      */
     private static void gemvRows(Matrix w, int r0, int n, float[] x, float[] out) {
-        if (n < 4) {
+        if (n < 4 || (w.dtype() == DType.F32 && w.cols() % L != 0)) {
             for (int i = 0; i < n; i++) {
                 out[r0 + i] = gemvRow(w, r0 + i, x);
             }
             return;
         }
-        int cols = w.cols();
-        MemorySegment seg = w.data();
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         switch (w.dtype()) {
-            case BF16 -> {
-                long b0 = (long) r0 * cols * 2, b1 = b0 + cols * 2L, b2 = b1 + cols * 2L, b3 = b2 + cols * 2L;
-                for (int j = 0; j < cols; j += 2 * L) {
-                    FloatVector xe = FloatVector.fromArray(F, x, j);
-                    FloatVector xo = FloatVector.fromArray(F, x, j + L);
-                    IntVector v = IntVector.fromMemorySegment(I, seg, b0 + 2L * j, LE);
-                    a0 = even(v).fma(xe, a0);
-                    a0 = odd(v).fma(xo, a0);
-                    v = IntVector.fromMemorySegment(I, seg, b1 + 2L * j, LE);
-                    a1 = even(v).fma(xe, a1);
-                    a1 = odd(v).fma(xo, a1);
-                    v = IntVector.fromMemorySegment(I, seg, b2 + 2L * j, LE);
-                    a2 = even(v).fma(xe, a2);
-                    a2 = odd(v).fma(xo, a2);
-                    v = IntVector.fromMemorySegment(I, seg, b3 + 2L * j, LE);
-                    a3 = even(v).fma(xe, a3);
-                    a3 = odd(v).fma(xo, a3);
-                }
-            }
-            case Q8_0 -> {
-                MemorySegment sc = w.scales();
-                int blocks = cols / DType.BLOCK;
-                long q0 = (long) r0 * cols, q1 = q0 + cols, q2 = q1 + cols, q3 = q2 + cols;
-                long s0 = (long) r0 * blocks, s1 = s0 + blocks, s2 = s1 + blocks, s3 = s2 + blocks;
-                for (int b = 0; b < blocks; b++) {
-                    int j = b * DType.BLOCK;
-                    FloatVector xl = FloatVector.fromArray(F, x, j);
-                    FloatVector xh = FloatVector.fromArray(F, x, j + L);
-                    a0 = q8Block(seg, q0 + j, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s0 + b), xl, xh, a0);
-                    a1 = q8Block(seg, q1 + j, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s1 + b), xl, xh, a1);
-                    a2 = q8Block(seg, q2 + j, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s2 + b), xl, xh, a2);
-                    a3 = q8Block(seg, q3 + j, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s3 + b), xl, xh, a3);
-                }
-            }
-            default -> { // F32
-                long b0 = (long) r0 * cols * 4, b1 = b0 + cols * 4L, b2 = b1 + cols * 4L, b3 = b2 + cols * 4L;
-                int bound = F.loopBound(cols);
-                for (int j = 0; j < bound; j += L) {
-                    FloatVector xv = FloatVector.fromArray(F, x, j);
-                    a0 = FloatVector.fromMemorySegment(F, seg, b0 + 4L * j, LE).fma(xv, a0);
-                    a1 = FloatVector.fromMemorySegment(F, seg, b1 + 4L * j, LE).fma(xv, a1);
-                    a2 = FloatVector.fromMemorySegment(F, seg, b2 + 4L * j, LE).fma(xv, a2);
-                    a3 = FloatVector.fromMemorySegment(F, seg, b3 + 4L * j, LE).fma(xv, a3);
-                }
-                if (bound < cols) {
-                    for (int i = 0; i < 4; i++) {
-                        out[r0 + i] = gemvRow(w, r0 + i, x);
-                    }
-                    return;
-                }
-            }
+            case BF16 -> gemv4Bf16(w.data(), w.cols(), r0, x, out);
+            default -> gemv4F32(w.data(), w.cols(), r0, x, out);
         }
+    }
+
+    private static void gemv4Bf16(MemorySegment seg, int cols, int r0, float[] x, float[] out) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        long b0 = (long) r0 * cols * 2, b1 = b0 + cols * 2L, b2 = b1 + cols * 2L, b3 = b2 + cols * 2L;
+        for (int j = 0; j < cols; j += 2 * L) {
+            FloatVector xe = FloatVector.fromArray(F, x, j);
+            FloatVector xo = FloatVector.fromArray(F, x, j + L);
+            IntVector v0 = IntVector.fromMemorySegment(I, seg, b0 + 2L * j, LE);
+            IntVector v1 = IntVector.fromMemorySegment(I, seg, b1 + 2L * j, LE);
+            IntVector v2 = IntVector.fromMemorySegment(I, seg, b2 + 2L * j, LE);
+            IntVector v3 = IntVector.fromMemorySegment(I, seg, b3 + 2L * j, LE);
+            a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a0);
+            a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a1);
+            a2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a2);
+            a3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a3);
+            a0 = v0.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a0);
+            a1 = v1.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a1);
+            a2 = v2.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a2);
+            a3 = v3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a3);
+        }
+        store4(out, r0, a0, a1, a2, a3);
+    }
+
+    private static void gemv4F32(MemorySegment seg, int cols, int r0, float[] x, float[] out) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        long b0 = (long) r0 * cols * 4, b1 = b0 + cols * 4L, b2 = b1 + cols * 4L, b3 = b2 + cols * 4L;
+        for (int j = 0; j < cols; j += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, j);
+            a0 = FloatVector.fromMemorySegment(F, seg, b0 + 4L * j, LE).fma(xv, a0);
+            a1 = FloatVector.fromMemorySegment(F, seg, b1 + 4L * j, LE).fma(xv, a1);
+            a2 = FloatVector.fromMemorySegment(F, seg, b2 + 4L * j, LE).fma(xv, a2);
+            a3 = FloatVector.fromMemorySegment(F, seg, b3 + 4L * j, LE).fma(xv, a3);
+        }
+        store4(out, r0, a0, a1, a2, a3);
+    }
+
+    private static void store4(float[] out, int r0, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
         out[r0] = VectorMath.sum(a0);
         out[r0 + 1] = VectorMath.sum(a1);
         out[r0 + 2] = VectorMath.sum(a2);
@@ -176,27 +163,6 @@ public final class MatMul {
         float[] s = scratch(w.cols());
         RowDecoder.decodePacked(w, row, 1, s);
         return dot(s, 0, x, 0, w.cols());
-    }
-
-    private static FloatVector even(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    private static FloatVector odd(IntVector v) {
-        return v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
-    }
-
-    /**
-     * Adds one Q8_0 block of 2·L values times x to {@code acc}, with exactly the arithmetic of the
-     * scratch path (widen, multiply by the scale, then FMA), so results do not depend on T.
-     */
-    private static FloatVector q8Block(MemorySegment q, long off, float scale, FloatVector xl, FloatVector xh,
-                                       FloatVector acc) {
-        FloatVector lo = (FloatVector) ByteVector.fromMemorySegment(RowDecoder.B, q, off, LE)
-                .convertShape(VectorOperators.B2F, F, 0);
-        FloatVector hi = (FloatVector) ByteVector.fromMemorySegment(RowDecoder.B, q, off + L, LE)
-                .convertShape(VectorOperators.B2F, F, 0);
-        return hi.mul(scale).fma(xh, lo.mul(scale).fma(xl, acc));
     }
 
     private static void multiplyChunk(float[] w, int nr, int cols, float[] x, int T, float[] out, int outStride, int r0) {
