@@ -135,7 +135,22 @@ public final class MatMul {
             a2 = v2.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a2);
             a3 = v3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a3);
         }
-        store4(out, r0, a0, a1, a2, a3);
+        if (VectorMath.WIDE) {
+            FloatVector xv = a0.blend(a1, VectorMath.M8)
+                    .add(a0.rearrange(VectorMath.S8).blend(a1.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector yv = a2.blend(a3, VectorMath.M8)
+                    .add(a2.rearrange(VectorMath.S8).blend(a3.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector z = xv.blend(yv, VectorMath.M4)
+                    .add(xv.rearrange(VectorMath.S4).blend(yv.rearrange(VectorMath.S4), VectorMath.M4));
+            z = z.add(z.rearrange(VectorMath.S2));
+            z = z.add(z.rearrange(VectorMath.S1));
+            out[r0] = z.lane(0);
+            out[r0 + 1] = z.lane(8);
+            out[r0 + 2] = z.lane(4);
+            out[r0 + 3] = z.lane(12);
+        } else {
+            store4(out, r0, a0, a1, a2, a3);
+        }
     }
 
     private static void gemv4F32(MemorySegment seg, int cols, int r0, float[] x, float[] out) {
@@ -148,7 +163,22 @@ public final class MatMul {
             a2 = FloatVector.fromMemorySegment(F, seg, b2 + 4L * j, LE).fma(xv, a2);
             a3 = FloatVector.fromMemorySegment(F, seg, b3 + 4L * j, LE).fma(xv, a3);
         }
-        store4(out, r0, a0, a1, a2, a3);
+        if (VectorMath.WIDE) {
+            FloatVector xv = a0.blend(a1, VectorMath.M8)
+                    .add(a0.rearrange(VectorMath.S8).blend(a1.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector yv = a2.blend(a3, VectorMath.M8)
+                    .add(a2.rearrange(VectorMath.S8).blend(a3.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector z = xv.blend(yv, VectorMath.M4)
+                    .add(xv.rearrange(VectorMath.S4).blend(yv.rearrange(VectorMath.S4), VectorMath.M4));
+            z = z.add(z.rearrange(VectorMath.S2));
+            z = z.add(z.rearrange(VectorMath.S1));
+            out[r0] = z.lane(0);
+            out[r0 + 1] = z.lane(8);
+            out[r0 + 2] = z.lane(4);
+            out[r0 + 3] = z.lane(12);
+        } else {
+            store4(out, r0, a0, a1, a2, a3);
+        }
     }
 
     private static void store4(float[] out, int r0, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
@@ -191,7 +221,16 @@ public final class MatMul {
         for (; j < bound; j += L) {
             acc = FloatVector.fromArray(F, a, aOff + j).fma(FloatVector.fromArray(F, b, bOff + j), acc);
         }
-        float sum = VectorMath.sum(acc);
+        float sum;
+        if (VectorMath.WIDE) {
+            acc = acc.add(acc.rearrange(VectorMath.S8));
+            acc = acc.add(acc.rearrange(VectorMath.S4));
+            acc = acc.add(acc.rearrange(VectorMath.S2));
+            acc = acc.add(acc.rearrange(VectorMath.S1));
+            sum = acc.lane(0);
+        } else {
+            sum = VectorMath.sum(acc);
+        }
         for (; j < n; j++) {
             sum += a[aOff + j] * b[bOff + j];
         }
@@ -221,23 +260,79 @@ public final class MatMul {
             u = FloatVector.fromArray(F, x, x3 + j);
             a30 = v0.fma(u, a30); a31 = v1.fma(u, a31); a32 = v2.fma(u, a32); a33 = v3.fma(u, a33);
         }
-        int o0 = outOff, o1 = o0 + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
-        out[o0] = VectorMath.sum(a00);
-        out[o0 + 1] = VectorMath.sum(a01);
-        out[o0 + 2] = VectorMath.sum(a02);
-        out[o0 + 3] = VectorMath.sum(a03);
-        out[o1] = VectorMath.sum(a10);
-        out[o1 + 1] = VectorMath.sum(a11);
-        out[o1 + 2] = VectorMath.sum(a12);
-        out[o1 + 3] = VectorMath.sum(a13);
-        out[o2] = VectorMath.sum(a20);
-        out[o2 + 1] = VectorMath.sum(a21);
-        out[o2 + 2] = VectorMath.sum(a22);
-        out[o2 + 3] = VectorMath.sum(a23);
-        out[o3] = VectorMath.sum(a30);
-        out[o3 + 1] = VectorMath.sum(a31);
-        out[o3 + 2] = VectorMath.sum(a32);
-        out[o3 + 3] = VectorMath.sum(a33);
+        if (VectorMath.WIDE) {
+            // One 4-way butterfly per token (see VectorMath), inline so no vector escapes.
+            FloatVector h0 = a00.blend(a01, VectorMath.M8)
+                    .add(a00.rearrange(VectorMath.S8).blend(a01.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector y0 = a02.blend(a03, VectorMath.M8)
+                    .add(a02.rearrange(VectorMath.S8).blend(a03.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector z0 = h0.blend(y0, VectorMath.M4)
+                    .add(h0.rearrange(VectorMath.S4).blend(y0.rearrange(VectorMath.S4), VectorMath.M4));
+            z0 = z0.add(z0.rearrange(VectorMath.S2));
+            z0 = z0.add(z0.rearrange(VectorMath.S1));
+            int q0 = outOff + 0 * outStride;
+            out[q0] = z0.lane(0);
+            out[q0 + 1] = z0.lane(8);
+            out[q0 + 2] = z0.lane(4);
+            out[q0 + 3] = z0.lane(12);
+            FloatVector h1 = a10.blend(a11, VectorMath.M8)
+                    .add(a10.rearrange(VectorMath.S8).blend(a11.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector y1 = a12.blend(a13, VectorMath.M8)
+                    .add(a12.rearrange(VectorMath.S8).blend(a13.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector z1 = h1.blend(y1, VectorMath.M4)
+                    .add(h1.rearrange(VectorMath.S4).blend(y1.rearrange(VectorMath.S4), VectorMath.M4));
+            z1 = z1.add(z1.rearrange(VectorMath.S2));
+            z1 = z1.add(z1.rearrange(VectorMath.S1));
+            int q1 = outOff + 1 * outStride;
+            out[q1] = z1.lane(0);
+            out[q1 + 1] = z1.lane(8);
+            out[q1 + 2] = z1.lane(4);
+            out[q1 + 3] = z1.lane(12);
+            FloatVector h2 = a20.blend(a21, VectorMath.M8)
+                    .add(a20.rearrange(VectorMath.S8).blend(a21.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector y2 = a22.blend(a23, VectorMath.M8)
+                    .add(a22.rearrange(VectorMath.S8).blend(a23.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector z2 = h2.blend(y2, VectorMath.M4)
+                    .add(h2.rearrange(VectorMath.S4).blend(y2.rearrange(VectorMath.S4), VectorMath.M4));
+            z2 = z2.add(z2.rearrange(VectorMath.S2));
+            z2 = z2.add(z2.rearrange(VectorMath.S1));
+            int q2 = outOff + 2 * outStride;
+            out[q2] = z2.lane(0);
+            out[q2 + 1] = z2.lane(8);
+            out[q2 + 2] = z2.lane(4);
+            out[q2 + 3] = z2.lane(12);
+            FloatVector h3 = a30.blend(a31, VectorMath.M8)
+                    .add(a30.rearrange(VectorMath.S8).blend(a31.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector y3 = a32.blend(a33, VectorMath.M8)
+                    .add(a32.rearrange(VectorMath.S8).blend(a33.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector z3 = h3.blend(y3, VectorMath.M4)
+                    .add(h3.rearrange(VectorMath.S4).blend(y3.rearrange(VectorMath.S4), VectorMath.M4));
+            z3 = z3.add(z3.rearrange(VectorMath.S2));
+            z3 = z3.add(z3.rearrange(VectorMath.S1));
+            int q3 = outOff + 3 * outStride;
+            out[q3] = z3.lane(0);
+            out[q3 + 1] = z3.lane(8);
+            out[q3 + 2] = z3.lane(4);
+            out[q3 + 3] = z3.lane(12);
+        } else {
+            int o0 = outOff, o1 = o0 + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
+            out[o0] = VectorMath.sum(a00);
+            out[o0 + 1] = VectorMath.sum(a01);
+            out[o0 + 2] = VectorMath.sum(a02);
+            out[o0 + 3] = VectorMath.sum(a03);
+            out[o1] = VectorMath.sum(a10);
+            out[o1 + 1] = VectorMath.sum(a11);
+            out[o1 + 2] = VectorMath.sum(a12);
+            out[o1 + 3] = VectorMath.sum(a13);
+            out[o2] = VectorMath.sum(a20);
+            out[o2 + 1] = VectorMath.sum(a21);
+            out[o2 + 2] = VectorMath.sum(a22);
+            out[o2 + 3] = VectorMath.sum(a23);
+            out[o3] = VectorMath.sum(a30);
+            out[o3 + 1] = VectorMath.sum(a31);
+            out[o3 + 2] = VectorMath.sum(a32);
+            out[o3 + 3] = VectorMath.sum(a33);
+        }
         for (; j < cols; j++) { // tail when cols is not a multiple of the vector length
             for (int ti = 0; ti < 4; ti++) {
                 for (int ri = 0; ri < 4; ri++) {

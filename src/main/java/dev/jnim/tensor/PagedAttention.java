@@ -43,21 +43,25 @@ public final class PagedAttention {
                               int[] blockTable, int ctxLen, float scale, float[] scores, float[] out, int outOff) {
         int headOffset = kvHead * headDim;
         int bound = F.loopBound(headDim);
-        for (int j = 0; j < ctxLen; j++) {
-            long kOff = cache.offset(blockTable, j, headOffset) * 4;
-            for (int g = 0; g < group; g++) {
-                int qo = qOff + g * headDim;
-                FloatVector acc = FloatVector.zero(F);
-                int d = 0;
-                for (; d < bound; d += L) {
-                    acc = FloatVector.fromArray(F, q, qo + d)
-                            .fma(FloatVector.fromMemorySegment(F, cache.k(), kOff + 4L * d, NATIVE), acc);
+        if (VectorMath.WIDE && bound == headDim) {
+            scoresWide(q, qOff, group, headDim, headOffset, cache, blockTable, ctxLen, scale, scores);
+        } else {
+            for (int j = 0; j < ctxLen; j++) {
+                long kOff = cache.offset(blockTable, j, headOffset) * 4;
+                for (int g = 0; g < group; g++) {
+                    int qo = qOff + g * headDim;
+                    FloatVector acc = FloatVector.zero(F);
+                    int d = 0;
+                    for (; d < bound; d += L) {
+                        acc = FloatVector.fromArray(F, q, qo + d)
+                                .fma(FloatVector.fromMemorySegment(F, cache.k(), kOff + 4L * d, NATIVE), acc);
+                    }
+                    float s = VectorMath.sum(acc);
+                    for (; d < headDim; d++) {
+                        s += q[qo + d] * cache.k().get(FLOAT, kOff + 4L * d);
+                    }
+                    scores[g * ctxLen + j] = s * scale;
                 }
-                float s = VectorMath.sum(acc);
-                for (; d < headDim; d++) {
-                    s += q[qo + d] * cache.k().get(FLOAT, kOff + 4L * d);
-                }
-                scores[g * ctxLen + j] = s * scale;
             }
         }
         for (int g = 0; g < group; g++) {
@@ -79,6 +83,59 @@ public final class PagedAttention {
                 for (int g = 0; g < group; g++) {
                     out[outOff + g * headDim + d] += scores[g * ctxLen + j] * vd;
                 }
+            }
+        }
+    }
+
+    /**
+     * q·k for every key, four keys at a time, with the 4-way butterfly of {@link VectorMath}
+     * written inline (no vector leaves the method, so nothing is boxed). Same sums, bit for bit,
+     * as the generic path.
+     */
+    private static void scoresWide(float[] q, int qOff, int group, int headDim, int headOffset, CacheView cache,
+                                   int[] blockTable, int ctxLen, float scale, float[] scores) {
+        MemorySegment k = cache.k();
+        for (int g = 0; g < group; g++) {
+            int qo = qOff + g * headDim;
+            int row = g * ctxLen;
+            int j = 0;
+            for (; j + 4 <= ctxLen; j += 4) {
+                long k0 = cache.offset(blockTable, j, headOffset) * 4;
+                long k1 = cache.offset(blockTable, j + 1, headOffset) * 4;
+                long k2 = cache.offset(blockTable, j + 2, headOffset) * 4;
+                long k3 = cache.offset(blockTable, j + 3, headOffset) * 4;
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                for (int d = 0; d < headDim; d += L) {
+                    FloatVector qv = FloatVector.fromArray(F, q, qo + d);
+                    a0 = qv.fma(FloatVector.fromMemorySegment(F, k, k0 + 4L * d, NATIVE), a0);
+                    a1 = qv.fma(FloatVector.fromMemorySegment(F, k, k1 + 4L * d, NATIVE), a1);
+                    a2 = qv.fma(FloatVector.fromMemorySegment(F, k, k2 + 4L * d, NATIVE), a2);
+                    a3 = qv.fma(FloatVector.fromMemorySegment(F, k, k3 + 4L * d, NATIVE), a3);
+                }
+                FloatVector x = a0.blend(a1, VectorMath.M8)
+                        .add(a0.rearrange(VectorMath.S8).blend(a1.rearrange(VectorMath.S8), VectorMath.M8));
+                FloatVector y = a2.blend(a3, VectorMath.M8)
+                        .add(a2.rearrange(VectorMath.S8).blend(a3.rearrange(VectorMath.S8), VectorMath.M8));
+                FloatVector z = x.blend(y, VectorMath.M4)
+                        .add(x.rearrange(VectorMath.S4).blend(y.rearrange(VectorMath.S4), VectorMath.M4));
+                z = z.add(z.rearrange(VectorMath.S2));
+                z = z.add(z.rearrange(VectorMath.S1));
+                scores[row + j] = z.lane(0) * scale;
+                scores[row + j + 1] = z.lane(8) * scale;
+                scores[row + j + 2] = z.lane(4) * scale;
+                scores[row + j + 3] = z.lane(12) * scale;
+            }
+            for (; j < ctxLen; j++) {
+                long k0 = cache.offset(blockTable, j, headOffset) * 4;
+                FloatVector a0 = FloatVector.zero(F);
+                for (int d = 0; d < headDim; d += L) {
+                    a0 = FloatVector.fromArray(F, q, qo + d).fma(FloatVector.fromMemorySegment(F, k, k0 + 4L * d, NATIVE), a0);
+                }
+                a0 = a0.add(a0.rearrange(VectorMath.S8));
+                a0 = a0.add(a0.rearrange(VectorMath.S4));
+                a0 = a0.add(a0.rearrange(VectorMath.S2));
+                a0 = a0.add(a0.rearrange(VectorMath.S1));
+                scores[row + j] = a0.lane(0) * scale;
             }
         }
     }

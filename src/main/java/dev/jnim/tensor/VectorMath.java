@@ -12,22 +12,37 @@ import jdk.incubator.vector.VectorSpecies;
  * sum lanes in a different order when interpreted and when compiled, so the same input could give
  * different logits before and after warm-up, which would break "same seed, same output" and
  * "same result alone or batched". This sums with a fixed butterfly of lane-wise adds instead,
- * which are exact IEEE operations in every execution mode. {@link #exp} is likewise built from
+ * which are exact IEEE operations in every execution mode.
+ *
+ * <p>Hot kernels do not call {@link #sum} with 16 lanes: a vector passed to a method that C2
+ * declines to inline ("already compiled into a big method") is boxed on the heap, which made the
+ * matrix multiply allocate megabytes per call. They inline the same butterfly with
+ * {@link #S8}…{@link #S1}, four accumulators at a time with {@link #M8}/{@link #M4} (lane 0, 8,
+ * 4, 12 then hold the sums of the first…fourth vector), in the same pairing order as {@link #sum},
+ * so every path gives bit-identical sums. {@link #exp} is likewise built from
  * lane-wise adds and FMAs (not the {@code EXP} operator, whose intrinsic and fallback differ).
  */
 public final class VectorMath {
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorShuffle<Float> S1;
-    private static final VectorShuffle<Float> S2;
-    private static final VectorShuffle<Float> S4;
-    private static final VectorShuffle<Float> S8;
+    /** True with 16-lane vectors (AVX-512): the kernels then inline the butterflies below. */
+    static final boolean WIDE = F.length() == 16;
+    static final VectorShuffle<Float> S1;
+    static final VectorShuffle<Float> S2;
+    static final VectorShuffle<Float> S4;
+    static final VectorShuffle<Float> S8;
+    /** Lanes 8..15 (with 16 lanes). */
+    static final VectorMask<Float> M8;
+    /** Lanes whose index has bit 2 set (with 16 lanes). */
+    static final VectorMask<Float> M4;
 
     static {
         S1 = VectorShuffle.fromOp(F, i -> i ^ 1);
         S2 = F.length() >= 4 ? VectorShuffle.fromOp(F, i -> i ^ 2) : null;
         S4 = F.length() >= 8 ? VectorShuffle.fromOp(F, i -> i ^ 4) : null;
         S8 = F.length() >= 16 ? VectorShuffle.fromOp(F, i -> i ^ 8) : null;
+        M8 = WIDE ? VectorMask.fromLong(F, 0xFF00L) : null;
+        M4 = WIDE ? VectorMask.fromLong(F, 0xF0F0L) : null;
         if (F.length() > 16) {
             throw new ExceptionInInitializerError("vector species wider than 16 floats not supported: " + F);
         }
