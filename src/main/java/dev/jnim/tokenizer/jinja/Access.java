@@ -26,7 +26,7 @@ final class Access {
             case Map<?, ?> m -> m.containsKey(name) ? m.get(name) : Undefined.attribute(obj, name);
             case Namespace ns -> ns.attributes.containsKey(name) ? ns.attributes.get(name) : Undefined.attribute(obj, name);
             case LoopInfo loop -> loop.attribute(name);
-            default -> Undefined.attribute(obj, name);
+            case null, default -> Undefined.attribute(obj, name);
         };
     }
 
@@ -56,7 +56,7 @@ final class Access {
                             : new Undefined("'str object' has no element " + i);
                 }
             }
-            default -> {
+            case null, default -> {
             }
         }
         if (key instanceof String name) {

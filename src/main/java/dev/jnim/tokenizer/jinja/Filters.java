@@ -164,7 +164,7 @@ final class Filters {
                     }
                 }
             }
-            default -> def;
+            case null, default -> def;
         };
     }
 
@@ -180,7 +180,7 @@ final class Filters {
                     yield def;
                 }
             }
-            default -> def;
+            case null, default -> def;
         };
     }
 

@@ -188,7 +188,7 @@ final class Operators {
             case Map<?, ?> m -> m.containsKey(needle)
                     || (needle instanceof Boolean bool && m.containsKey(bool ? 1L : 0L));
             case Undefined u -> false;
-            default -> throw JinjaException.runtime("TypeError: argument of type '" + Values.typeName(haystack)
+            case null, default -> throw JinjaException.runtime("TypeError: argument of type '" + Values.typeName(haystack)
                     + "' is not iterable");
         };
     }

@@ -90,7 +90,14 @@ final class Parser {
                 yield new Node.If(List.of(new Expr.Const(true)), List.of(body), List.of());
             }
             case "filter" -> {
-                Expr filter = filterChain(null);
+                String filterName = dottedName();
+                List<Expr> args = new ArrayList<>();
+                List<String> kwNames = new ArrayList<>();
+                List<Expr> kwValues = new ArrayList<>();
+                if (peek().isOp("(")) {
+                    arguments(args, kwNames, kwValues);
+                }
+                Expr filter = filterChain(new Expr.Filter(null, filterName, args, kwNames, kwValues));
                 endTag();
                 List<Node> body = body(Set.of("endfilter"));
                 closeBlock("endfilter");

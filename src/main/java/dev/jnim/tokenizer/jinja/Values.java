@@ -81,6 +81,7 @@ final class Values {
     /** Python {@code str(v)} (Jinja2 prints values this way; undefined prints as empty). */
     static String str(Object v) {
         return switch (v) {
+            case null -> "None";
             case String s -> s;
             case Undefined u -> "";
             default -> repr(v);
@@ -292,7 +293,7 @@ final class Values {
             case Long l -> l;
             case Double d -> d.longValue();
             case Boolean b -> b ? 1 : 0;
-            default -> throw JinjaException.runtime("TypeError: expected a number, got '" + typeName(v) + "'");
+            case null, default -> throw JinjaException.runtime("TypeError: expected a number, got '" + typeName(v) + "'");
         };
     }
 
@@ -301,7 +302,7 @@ final class Values {
             case Long l -> l;
             case Double d -> d;
             case Boolean b -> b ? 1 : 0;
-            default -> throw JinjaException.runtime("TypeError: expected a number, got '" + typeName(v) + "'");
+            case null, default -> throw JinjaException.runtime("TypeError: expected a number, got '" + typeName(v) + "'");
         };
     }
 
@@ -316,7 +317,7 @@ final class Values {
                 yield chars;
             }
             case Undefined u -> List.of();
-            default -> throw JinjaException.runtime("TypeError: '" + typeName(v) + "' object is not iterable");
+            case null, default -> throw JinjaException.runtime("TypeError: '" + typeName(v) + "' object is not iterable");
         };
     }
 
@@ -327,7 +328,7 @@ final class Values {
             case List<?> l -> l.size();
             case Map<?, ?> m -> m.size();
             case Undefined u -> 0;
-            default -> throw JinjaException.runtime("TypeError: object of type '" + typeName(v) + "' has no len()");
+            case null, default -> throw JinjaException.runtime("TypeError: object of type '" + typeName(v) + "' has no len()");
         };
     }
 }
