@@ -106,6 +106,8 @@ T = [
  "{%- set messages = messages[1:] %}{{ messages | length }}{% for m in messages %}{% set messages = [] %}{% endfor %}{{ messages | length }}",
  "{{ 'Hello World'.split(' ')[0].lower().replace('h', 'J') }}{{ ' '.join(['a', 'b']) }}{{ 'a'.join('xyz') }}",
  "{{ n > 5 and 'big' or 'small' }}{{ n is divisibleby(7) }}{{ [] | first is undefined }}{{ lst | map('abs') | list }}",
+ "{% for i in [1,2,3] %}{% if loop.first %}{% set x = i %}{% endif %}[{{ x }}]{% endfor %}{% set x = 'outer' %}{% for i in [1,2] %}[{{ x }}]{% set x = i %}{% endfor %}{{ x }}",
+ "{% macro f() %}{% set y = 5 %}{{ y }}{% endmacro %}{{ f() }}[{{ y }}]{% for a in [1] %}{% for b in [2] %}{% set a = 9 %}{% endfor %}{{ a }}{% endfor %}{{ lst.0 }}{{ [[1, 2]].0.1 }}",
  "{{ raise_exception('Custom failure: ' ~ n) }}",
  "{{ undefined_var.attr }}",
  "{{ 'a' + 1 }}",

@@ -231,6 +231,11 @@ final class ExpressionParser {
                     node = new Expr.Attr(node, t.value());
                 } else if (t.type() == Type.INTEGER) {
                     node = new Expr.Item(node, new Expr.Const(Long.parseLong(t.value())));
+                } else if (t.type() == Type.FLOAT && t.value().matches("\\d+\\.\\d+")) {
+                    // "x.0.1" lexes as x . 0.1; Jinja2 reads it as two index lookups
+                    String[] parts = t.value().split("\\.");
+                    node = new Expr.Item(new Expr.Item(node, new Expr.Const(Long.parseLong(parts[0]))),
+                            new Expr.Const(Long.parseLong(parts[1])));
                 } else {
                     throw JinjaException.syntax(t.line(), "expected an attribute name after '.', got " + t);
                 }
