@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,9 +185,5 @@ public final class GoldenTokenizerRunner implements AutoCloseable {
         GoldenReport.FileResult result() {
             return new GoldenReport.FileResult(file, passed, failed, failures);
         }
-    }
-
-    static String ids(int[] ids) {
-        return Arrays.toString(ids);
     }
 }

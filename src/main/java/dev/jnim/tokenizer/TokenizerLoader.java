@@ -1,5 +1,6 @@
 package dev.jnim.tokenizer;
 
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class TokenizerLoader {
         try {
             specials = specialTokens(modelDir, config, vocabulary, handle);
         } catch (RuntimeException e) {
-            ai.djl.huggingface.tokenizers.jni.TokenizersLibrary.LIB.deleteTokenizer(handle);
+            TokenizersLibrary.LIB.deleteTokenizer(handle);
             throw e;
         }
         return new LoadedTokenizer(new HfTokenizer(handle, vocabulary, specials, config.cleanUpTokenizationSpaces()), config);
@@ -127,7 +128,7 @@ public final class TokenizerLoader {
     }
 
     private static boolean postProcessorAdds(long handle, int bosId) {
-        var lib = ai.djl.huggingface.tokenizers.jni.TokenizersLibrary.LIB;
+        var lib = TokenizersLibrary.LIB;
         long encoding = lib.encode(handle, "", true);
         try {
             long[] ids = lib.getTokenIds(encoding);

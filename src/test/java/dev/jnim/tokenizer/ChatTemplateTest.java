@@ -74,6 +74,17 @@ class ChatTemplateTest {
     }
 
     @Test
+    void acceptsJacksonTreesAsMessages() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                [{"role": "user", "content": [{"type": "text", "text": "Hi"}, {"type": "image"}]},
+                 {"role": "assistant", "content": "Yo", "n": 1.5}]""");
+        String out = ChatTemplate.compile("{% for m in messages %}{{ m.role }}:{{ m.content if m.content is string "
+                + "else m.content | map(attribute='type') | join('+') }}{{ m.n is defined and m.n is float }};{% endfor %}")
+                .render(Map.of("messages", json));
+        assertThat(out).isEqualTo("user:text+imageFalse;assistant:YoTrue;");
+    }
+
+    @Test
     void configWithoutTemplate() {
         assertThatThrownBy(() -> ChatTemplate.fromConfig(TokenizerConfig.empty(), null, false))
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("no chat_template");

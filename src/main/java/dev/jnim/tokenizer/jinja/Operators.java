@@ -108,7 +108,7 @@ final class Operators {
                 case "+" -> x + y;
                 case "-" -> x - y;
                 case "*" -> x * y;
-                case "//" -> Math.floor(divisor(x / nonZero(y)));
+                case "//" -> Math.floor(x / nonZero(y));
                 case "%" -> x - Math.floor(x / nonZero(y)) * y;
                 default -> throw new IllegalStateException(op);
             };
@@ -123,10 +123,6 @@ final class Operators {
             case "%" -> Math.floorMod(x, (long) nonZero(y));
             default -> throw new IllegalStateException(op);
         };
-    }
-
-    private static double divisor(double v) {
-        return v;
     }
 
     private static double nonZero(double y) {

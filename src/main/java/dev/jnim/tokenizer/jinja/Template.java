@@ -37,7 +37,8 @@ public final class Template {
     }
 
     /**
-     * Renders with {@code variables} (plain Java values: String, Number, Boolean, null, List, Map).
+     * Renders with {@code variables}: plain Java values (String, Number, Boolean, null, List, Map,
+     * arrays) or Jackson {@code JsonNode} trees.
      *
      * @throws JinjaException {@code RAISED} for {@code raise_exception(msg)} (message verbatim),
      *                        {@code RUNTIME} for evaluation errors

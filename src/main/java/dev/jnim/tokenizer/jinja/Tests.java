@@ -27,8 +27,9 @@ final class Tests {
             case "sequence" -> v instanceof String || v instanceof List || v instanceof Map;
             case "callable" -> v instanceof JinjaCallable;
             case "escaped" -> false;
-            case "sameas" -> v == arg(args, name) || (v != null && Values.pyEquals(v, arg(args, name))
-                    && (v instanceof Boolean || v instanceof Long && ((Long) v) >= -5 && ((Long) v) <= 256));
+            // Python identity: None/True/False are singletons and CPython caches small ints.
+            case "sameas" -> v == arg(args, name) || (Values.pyEquals(v, arg(args, name))
+                    && (v instanceof Boolean || v instanceof Long l && l >= -5 && l <= 256));
             case "eq", "equalto", "==" -> Values.pyEquals(v, arg(args, name));
             case "ne", "!=" -> !Values.pyEquals(v, arg(args, name));
             case "lt", "lessthan", "<" -> Values.compare(v, arg(args, name)) < 0;

@@ -1,5 +1,6 @@
 package dev.jnim.tokenizer.jinja;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -42,9 +43,31 @@ final class Values {
                 l.forEach(x -> out.add(fromJava(x)));
                 yield out;
             }
-            case Object[] a -> fromJava(List.of(a));
+            case Object[] a -> fromJava(java.util.Arrays.asList(a));
+            case JsonNode n -> fromJson(n);
             case Character c -> c.toString();
             default -> v;
+        };
+    }
+
+    /** A Jackson tree (e.g. a request body's {@code messages}) as template values. */
+    private static Object fromJson(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case NULL, MISSING -> null;
+            case BOOLEAN -> n.booleanValue();
+            case NUMBER -> n.isIntegralNumber() ? (Object) n.longValue() : (Object) n.doubleValue();
+            case STRING -> n.textValue();
+            case ARRAY -> {
+                List<Object> out = new ArrayList<>(n.size());
+                n.forEach(x -> out.add(fromJson(x)));
+                yield out;
+            }
+            case OBJECT -> {
+                Map<Object, Object> out = new LinkedHashMap<>();
+                n.properties().forEach(e -> out.put(e.getKey(), fromJson(e.getValue())));
+                yield out;
+            }
+            default -> n.asText();
         };
     }
 
