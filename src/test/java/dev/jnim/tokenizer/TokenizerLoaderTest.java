@@ -172,6 +172,19 @@ class TokenizerLoaderTest {
     }
 
     @Test
+    void hostileInputDoesNotCrash() throws Exception {
+        try (LoadedTokenizer loaded = TokenizerLoader.load(golden("qwen3"))) {
+            Tokenizer t = loaded.tokenizer();
+            int hello = t.encode("Hello", false)[0];
+            // Unknown ids are skipped by the Rust decoder, as in Python.
+            assertThat(t.decode(new int[] {-1, 99_999_999, hello}, false)).isEqualTo("Hello");
+            // A lone surrogate (valid in JSON "\ud800", invalid UTF-8) still encodes.
+            assertThat(t.encode("a\uD800b", false)).hasSize(3);
+            assertThat(t.encode("a\u0000b", false)).hasSize(3);
+        }
+    }
+
+    @Test
     void closedTokenizerRefusesWork() throws Exception {
         LoadedTokenizer loaded = TokenizerLoader.load(golden("mistral_v0_1"));
         loaded.close();
