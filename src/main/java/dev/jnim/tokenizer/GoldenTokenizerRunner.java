@@ -79,6 +79,11 @@ public final class GoldenTokenizerRunner implements AutoCloseable {
         for (JsonNode c : readLines(file)) {
             String tokName = c.path("tokenizer").isTextual() ? c.get("tokenizer").asText() : null;
             Tokenizer tok = null;
+            if (tokName != null && c.path("ids").isArray() && !Files.isDirectory(root.resolve(tokName))) {
+                tally.fail(c.path("id").asText(), "tokenizer", "directory " + tokName + " with the tokenizer for 'ids'",
+                        "missing from " + root);
+                continue;
+            }
             if (tokName != null && Files.isDirectory(root.resolve(tokName))) {
                 try {
                     tok = tokenizer(tokName).tokenizer();

@@ -82,6 +82,18 @@ class GoldenTokenizerRunnerTest {
     }
 
     @Test
+    void chatCasesWhoseTokenizerIsMissingFail() throws Exception {
+        Path chat = Files.createDirectories(tmp.resolve("h/chat"));
+        Files.copy(GoldenTokenizersTest.goldenRoot().resolve("chat/qwen2_vl.jsonl"), chat.resolve("qwen2_vl.jsonl"));
+        try (var runner = new GoldenTokenizerRunner(tmp.resolve("h"), 1)) {
+            GoldenReport.FileResult r = runner.runAll().files().get(0);
+            assertThat(r.passed()).isZero();
+            assertThat(r.failed()).isEqualTo(38);
+            assertThat(r.firstFailures().get(0)).contains("directory qwen3").contains("missing");
+        }
+    }
+
+    @Test
     void emptyDirectoryIsAnError() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         StringWriter err = new StringWriter();
