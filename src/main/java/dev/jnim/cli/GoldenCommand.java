@@ -9,9 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jnim golden <case-dir>}: checks jnim's numerics against a reference golden case. */
+/** {@code jnim golden <case-dir>} and {@code jnim golden tokenizers <dir>}: checks jnim against golden fixtures. */
 @Command(name = "golden", mixinStandardHelpOptions = true,
-        description = "Run a golden case (reference logits and greedy ids) and print the error per array.")
+        description = "Run a golden model case (reference logits and greedy ids) and print the error per array;"
+                + " 'golden tokenizers <dir>' runs tokenizer and chat-template cases.",
+        subcommands = {GoldenTokenizersCommand.class})
 final class GoldenCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<case-dir>", description = "A golden model case directory (with case.json).")
