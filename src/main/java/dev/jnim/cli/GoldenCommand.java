@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {GoldenTokenizersCommand.class})
 final class GoldenCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<case-dir>", description = "A golden model case directory (with case.json).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<case-dir>", description = "A golden model case directory (with case.json).")
     Path caseDir;
 
     @Option(names = "--weights", defaultValue = "f32", paramLabel = "f32|bf16",
@@ -26,6 +26,10 @@ final class GoldenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        if (caseDir == null) {
+            System.err.println("golden: give a case directory, or 'tokenizers <dir>' (see --help)");
+            return 2;
+        }
         if (!Files.isRegularFile(caseDir.resolve("case.json"))) {
             System.err.println("golden: " + caseDir + " has no case.json");
             return 2;
