@@ -28,18 +28,7 @@ public final class Softmax {
         for (; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
-        FloatVector acc = FloatVector.zero(F);
-        for (i = 0; i < bound; i += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(max));
-            e.intoArray(x, off + i);
-            acc = acc.add(e);
-        }
-        float sum = VectorMath.sum(acc);
-        for (; i < n; i++) {
-            float e = VectorMath.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
-        }
+        float sum = VectorMath.exp(x, off, x, off, n, 1f, max);
         FloatVector s = FloatVector.broadcast(F, sum);
         for (i = 0; i < bound; i += L) {
             FloatVector.fromArray(F, x, off + i).div(s).intoArray(x, off + i); // divide, as the reference

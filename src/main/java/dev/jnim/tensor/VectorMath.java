@@ -74,31 +74,50 @@ public final class VectorMath {
     private static final float EXP_LO = -87.3365478515625f;
 
     /**
-     * e^x per lane, within about 1 ulp (Cephes {@code expf}: x = n·ln2 + r, a degree-6 polynomial
-     * for e^r, then 2^n through the exponent bits). Inputs below -87.3 give 0, above 88 give +inf (e^88 ≈ 1.65e38).
+     * {@code dst[i] = e^(scale·src[i] − shift)} for {@code n} values; returns their sum, added in a
+     * fixed order. e^x is Cephes {@code expf} (x = n·ln2 + r, a degree-6 polynomial for e^r, 2^n
+     * through the exponent bits), within about 1 ulp; arguments below -87.3 give 0, above 88 give
+     * +inf (e^88 ≈ 1.65e38). Array in, array out: no vector crosses a method boundary, so C2 never
+     * boxes one, and the tail uses masked lanes so every element gets the same arithmetic.
      */
-    public static FloatVector exp(FloatVector x) {
-        VectorMask<Float> under = x.lt(EXP_LO);
-        VectorMask<Float> over = x.compare(VectorOperators.GT, EXP_HI);
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
-        FloatVector n = xc.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector z = r.mul(r);
-        FloatVector y = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
-        y = y.fma(r, FloatVector.broadcast(F, 8.3334519073E-3f));
-        y = y.fma(r, FloatVector.broadcast(F, 4.1665795894E-2f));
-        y = y.fma(r, FloatVector.broadcast(F, 1.6666665459E-1f));
-        y = y.fma(r, FloatVector.broadcast(F, 5.0000001201E-1f));
-        y = y.fma(z, r).add(1f);
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        FloatVector scale = bits.reinterpretAsFloats();
-        FloatVector result = y.mul(scale);
-        return result.blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
+    public static float exp(float[] src, int srcOff, float[] dst, int dstOff, int n, float scale, float shift) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector x = FloatVector.fromArray(F, src, srcOff + i, m).mul(scale).sub(shift);
+            VectorMask<Float> under = x.lt(EXP_LO);
+            VectorMask<Float> over = x.compare(VectorOperators.GT, EXP_HI);
+            FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+            FloatVector k = xc.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector z = r.mul(r);
+            FloatVector y = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
+            y = y.fma(r, FloatVector.broadcast(F, 8.3334519073E-3f));
+            y = y.fma(r, FloatVector.broadcast(F, 4.1665795894E-2f));
+            y = y.fma(r, FloatVector.broadcast(F, 1.6666665459E-1f));
+            y = y.fma(r, FloatVector.broadcast(F, 5.0000001201E-1f));
+            y = y.fma(z, r).add(1f);
+            IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127)
+                    .lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = y.mul(bits.reinterpretAsFloats()).blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
+            e.intoArray(dst, dstOff + i, m);
+            acc = acc.add(e.blend(0f, m.not()));
+        }
+        if (WIDE) {
+            acc = acc.add(acc.rearrange(S8));
+            acc = acc.add(acc.rearrange(S4));
+            acc = acc.add(acc.rearrange(S2));
+            acc = acc.add(acc.rearrange(S1));
+            return acc.lane(0);
+        }
+        return sum(acc);
     }
 
-    /** Scalar e^x with exactly the arithmetic of {@link #exp(FloatVector)} on one lane. */
+    /** Scalar e^x with exactly the arithmetic of the array version. */
     public static float exp(float x) {
-        return exp(FloatVector.broadcast(F, x)).lane(0);
+        float[] one = {x};
+        exp(one, 0, one, 0, 1, 1f, 0f);
+        return one[0];
     }
 }
