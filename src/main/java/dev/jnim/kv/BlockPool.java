@@ -60,14 +60,39 @@ public final class BlockPool {
 
     /** Drops a holder; the block is free again when none is left. Returns true if it was freed. */
     public boolean release(int id) {
-        if (refCount[id] <= 0) {
-            throw new IllegalStateException("double free of block " + id);
-        }
-        if (--refCount[id] == 0) {
+        if (decref(id) == 0) {
             free[freeCount++] = id;
             return true;
         }
         return false;
+    }
+
+    /**
+     * Drops a holder without freeing the block when none is left (its contents stay valid, e.g.
+     * for the prefix cache); the caller later {@link #retain}s it again or {@link #reclaim}s it.
+     * Returns the holders left.
+     */
+    public int decref(int id) {
+        if (refCount[id] <= 0) {
+            throw new IllegalStateException("double free of block " + id);
+        }
+        return --refCount[id];
+    }
+
+    /** Takes back to the free list a block that {@link #decref} left with no holder. */
+    public void reclaim(int id) {
+        if (refCount[id] != 0) {
+            throw new IllegalStateException("reclaim of block " + id + " still held " + refCount[id] + " times");
+        }
+        free[freeCount++] = id;
+    }
+
+    /** Gives a block with no holder (and not on the free list) a first holder again. */
+    public void revive(int id) {
+        if (refCount[id] != 0) {
+            throw new IllegalStateException("revive of block " + id + " held " + refCount[id] + " times");
+        }
+        refCount[id] = 1;
     }
 
     public int refCount(int id) {

@@ -60,6 +60,11 @@ public final class BlockTable {
         return true;
     }
 
+    /** Empties the table without releasing anything (the caller released the blocks). */
+    public void clear() {
+        size = 0;
+    }
+
     /** Releases every block to the pool and empties the table. */
     public void releaseAll(BlockPool pool) {
         for (int i = 0; i < size; i++) {

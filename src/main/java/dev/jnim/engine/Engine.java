@@ -1,0 +1,328 @@
+package dev.jnim.engine;
+
+import dev.jnim.kv.BlockManager;
+import dev.jnim.kv.KvCache;
+import dev.jnim.kv.KvLayout;
+import dev.jnim.model.CausalLM;
+import dev.jnim.model.ForwardBatch;
+import dev.jnim.tokenizer.IncrementalDetokenizer;
+import dev.jnim.tokenizer.Tokenizer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The serving engine: one thread that owns the model, the KV cache, the scheduler and every
+ * sequence, and loops: take new requests and cancellations from the inbox, plan a step, run one
+ * batched forward pass, sample, detokenize, and push deltas to each request's outbox.
+ *
+ * <p>Threading: {@link #submit}, {@link #cancel}, {@link #stats} and {@link #shutdown} may be
+ * called from any thread; they only touch the inbox, atomics and volatile fields. Everything
+ * else runs on the engine thread. The engine never blocks on a client: a full outbox cancels the
+ * request.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final CausalLM model;
+    private final KvCache cache;
+    private final EngineConfig config;
+    private final Tokenizer tokenizer;
+    private final Set<Integer> eosIds;
+    private final BlockManager blocks;
+    private final Scheduler scheduler;
+    private final Sampler sampler = new Sampler();
+    private final ForwardBatch batch = new ForwardBatch();
+    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean accepting = true;
+    private volatile boolean stopped;
+    private volatile EngineStats stats;
+    private long promptTokens;
+    private long generatedTokens;
+    private long steps;
+
+    private record Cancel(RequestHandle handle) {
+    }
+
+    /**
+     * @param tokenizer used to stream text and match stop strings; null streams token ids only
+     * @param eosIds    ids that end generation unless {@code ignore_eos}
+     */
+    public Engine(CausalLM model, KvCache cache, EngineConfig config, Tokenizer tokenizer, Set<Integer> eosIds) {
+        this.model = model;
+        this.cache = cache;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.eosIds = Set.copyOf(eosIds);
+        this.blocks = new BlockManager(cache.numBlocks(), config.prefixCaching());
+        this.scheduler = new Scheduler(blocks, config.maxNumSeqs(), config.maxBatchedTokens());
+        publishStats();
+        this.thread = Thread.ofPlatform().name("jnim-engine").daemon().unstarted(this::loop);
+        thread.start();
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public CausalLM model() {
+        return model;
+    }
+
+    /**
+     * Queues a request. Fails fast, before any engine work, with a {@link RequestRejectedException}
+     * when it can never run (400), when the queue is full (429) or when shutting down (503).
+     */
+    public RequestHandle submit(GenerationRequest request) {
+        if (!accepting) {
+            throw new RequestRejectedException(503, null, "the server is shutting down");
+        }
+        int prompt = request.promptTokens().length;
+        int vocab = model.vocabSize();
+        for (int t : request.promptTokens()) {
+            if (t < 0 || t >= vocab) {
+                throw new RequestRejectedException(400, "prompt", "token id " + t + " is outside the vocabulary [0, "
+                        + vocab + ")");
+            }
+        }
+        long total = (long) prompt + request.maxTokens();
+        if (total > config.maxModelLen()) {
+            throw new RequestRejectedException(400, "max_tokens", "This model's maximum context length is "
+                    + config.maxModelLen() + " tokens. However, you requested " + total + " tokens (" + prompt
+                    + " in the prompt, " + request.maxTokens() + " in the completion). Please reduce the length of"
+                    + " the prompt or max_tokens.");
+        }
+        long blocksNeeded = (total + KvLayout.BLOCK_SIZE - 1) / KvLayout.BLOCK_SIZE;
+        if (blocksNeeded > blocks.capacity()) {
+            throw new RequestRejectedException(400, "max_tokens", "the request needs " + total
+                    + " tokens of KV cache but the whole cache holds " + (long) blocks.capacity() * KvLayout.BLOCK_SIZE);
+        }
+        if (queued.incrementAndGet() > config.maxWaiting()) {
+            queued.decrementAndGet();
+            throw new RequestRejectedException(429, null, "too many requests are waiting ("
+                    + config.maxWaiting() + "); retry later");
+        }
+        RequestHandle handle = new RequestHandle(request.id(), config.outboxCapacity(), this);
+        IncrementalDetokenizer detok = tokenizer == null ? null
+                : new IncrementalDetokenizer(tokenizer, request.skipSpecialTokens());
+        inbox.add(new Sequence(request, handle, vocab, detok));
+        LockSupport.unpark(thread);
+        return handle;
+    }
+
+    void cancel(RequestHandle handle) {
+        inbox.add(new Cancel(handle));
+        LockSupport.unpark(thread);
+    }
+
+    public EngineStats stats() {
+        return stats;
+    }
+
+    /** True when no request is queued or running. */
+    public boolean idle() {
+        EngineStats s = stats;
+        return queued.get() == 0 && s.running() == 0 && s.waiting() == 0 && inbox.isEmpty();
+    }
+
+    /**
+     * Stops taking requests, lets running ones finish for up to {@code grace}, aborts the rest
+     * and stops the engine thread.
+     */
+    public void shutdown(Duration grace) {
+        accepting = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!idle() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(5_000_000);
+        }
+        stopped = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+
+    // ---------------- engine thread ----------------
+
+    private void loop() {
+        while (!stopped) {
+            drainInbox();
+            if (scheduler.idle()) {
+                publishStats(); // cancellations may have freed blocks
+                LockSupport.parkNanos(50_000_000);
+                continue;
+            }
+            try {
+                if (!step()) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            } catch (RuntimeException | Error e) {
+                log.error("engine step failed; failing the running requests", e);
+                for (Sequence s : new ArrayList<>(scheduler.running)) {
+                    finish(s, FinishReason.ERROR, "", "internal error: " + e.getMessage());
+                }
+            }
+            publishStats();
+        }
+        drainInbox();
+        for (Sequence s : new ArrayList<>(scheduler.running)) {
+            finish(s, FinishReason.ABORT, "", "the server shut down");
+        }
+        for (Sequence s : new ArrayList<>(scheduler.waiting)) {
+            finish(s, FinishReason.ABORT, "", "the server shut down");
+        }
+        publishStats();
+    }
+
+    private void drainInbox() {
+        Object o;
+        while ((o = inbox.poll()) != null) {
+            if (o instanceof Sequence s) {
+                scheduler.add(s);
+            } else if (o instanceof Cancel c) {
+                Sequence s = find(c.handle());
+                if (s != null) {
+                    finish(s, FinishReason.ABORT, "", "cancelled");
+                }
+            }
+        }
+    }
+
+    private Sequence find(RequestHandle h) {
+        for (Sequence s : scheduler.running) {
+            if (s.handle == h) {
+                return s;
+            }
+        }
+        for (Sequence s : scheduler.waiting) {
+            if (s.handle == h) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Runs one step; false when nothing could be scheduled. */
+    private boolean step() {
+        List<Scheduler.Chunk> plan = scheduler.schedule();
+        for (Scheduler.Chunk c : plan) {
+            if (!c.seq().admitted) {
+                c.seq().admitted = true;
+                queued.decrementAndGet();
+            }
+        }
+        if (plan.isEmpty()) {
+            return false;
+        }
+        batch.clear();
+        int[] logitRow = new int[plan.size()];
+        for (int i = 0; i < plan.size(); i++) {
+            Scheduler.Chunk c = plan.get(i);
+            logitRow[i] = batch.add(c.seq().tokens(), c.start(), c.tokens(), c.start(), c.seq().blocks.array(),
+                    c.completesPending() ? ForwardBatch.Logits.LAST : ForwardBatch.Logits.NONE);
+        }
+        float[] logits = model.forward(batch, cache);
+        steps++;
+        int vocab = model.vocabSize();
+        for (int i = 0; i < plan.size(); i++) {
+            Scheduler.Chunk c = plan.get(i);
+            Sequence s = c.seq();
+            s.numComputed += c.tokens();
+            if (c.start() < s.promptLength) {
+                promptTokens += Math.min(c.tokens(), s.promptLength - c.start());
+            }
+            commitFullBlocks(s);
+            if (c.completesPending()) {
+                SampleResult r = sampler.sample(logits, logitRow[i] * vocab, vocab, s.request.sampling(), s.history,
+                        s.rng);
+                s.append(r.token());
+                generatedTokens++;
+                emit(s, r);
+            }
+        }
+        return true;
+    }
+
+    private void commitFullBlocks(Sequence s) {
+        int full = s.numComputed / KvLayout.BLOCK_SIZE;
+        for (int b = s.committedBlocks; b < full; b++) {
+            s.lastBlockHash = blocks.commitFullBlock(s.blocks, b, s.tokens(), s.lastBlockHash, s.extra(b));
+        }
+        s.committedBlocks = Math.max(s.committedBlocks, full);
+    }
+
+    private void emit(Sequence s, SampleResult r) {
+        GenerationRequest req = s.request;
+        int token = r.token();
+        if (s.firstTokenNanos == 0) {
+            s.firstTokenNanos = System.nanoTime();
+        }
+        FinishReason reason = null;
+        String text = "";
+        if ((!req.ignoreEos() && eosIds.contains(token)) || req.stopTokenIds().contains(token)) {
+            reason = FinishReason.STOP;
+        } else if (s.detokenizer != null) {
+            text = s.detokenizer.add(token);
+            if (s.stops != null) {
+                text = s.stops.push(text);
+                if (s.stops.stopped()) {
+                    reason = FinishReason.STOP;
+                }
+            }
+        }
+        if (reason == null && (s.generated() >= req.maxTokens() || s.length() >= config.maxModelLen())) {
+            reason = FinishReason.LENGTH;
+        }
+        boolean wantSamples = req.sampling().logprobs() || req.sampling().topLogprobs() > 0;
+        EngineEvent.Delta delta = new EngineEvent.Delta(new int[] {token}, text, wantSamples ? List.of(r) : List.of());
+        if (!s.handle.offer(delta)) {
+            finish(s, FinishReason.ABORT, "", "the client did not read its output fast enough");
+            return;
+        }
+        if (reason != null) {
+            String rest = "";
+            if (reason == FinishReason.LENGTH && s.detokenizer != null) {
+                rest = s.detokenizer.finish();
+                if (s.stops != null) {
+                    rest = s.stops.push(rest);
+                    rest = s.stops.stopped() ? rest : rest + s.stops.flush();
+                }
+            }
+            finish(s, reason, rest, null);
+        }
+    }
+
+    private void finish(Sequence s, FinishReason reason, String text, String error) {
+        if (!s.admitted) {
+            s.admitted = true;
+            queued.decrementAndGet();
+        }
+        scheduler.remove(s);
+        int cached = Math.max(0, s.cachedPromptTokens);
+        s.handle.finish(new EngineEvent.Finished(reason, text,
+                new EngineEvent.Usage(s.promptLength, s.generated(), cached), error));
+    }
+
+    private void publishStats() {
+        BlockManager.CacheStats c = blocks.cacheStats();
+        stats = new EngineStats(scheduler.running.size(), scheduler.waiting.size(), blocks.used(), blocks.capacity(),
+                blocks.cachedIdle(), c.queries(), c.hits(), c.queriedTokens(), c.hitTokens(), scheduler.preemptions(),
+                promptTokens, generatedTokens, steps);
+    }
+}

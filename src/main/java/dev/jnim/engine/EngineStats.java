@@ -1,0 +1,32 @@
+package dev.jnim.engine;
+
+/**
+ * A snapshot of the engine, published after every step for metrics and health.
+ *
+ * @param running            sequences running
+ * @param waiting            sequences queued (including preempted ones)
+ * @param kvUsedBlocks       blocks held by sequences
+ * @param kvTotalBlocks      blocks in the pool
+ * @param kvCachedBlocks     idle blocks kept for prefix reuse (counted as free)
+ * @param prefixQueries      prefix-cache lookups
+ * @param prefixHits         lookups that reused at least one block
+ * @param prefixQueriedTokens prompt tokens looked up
+ * @param prefixHitTokens    prompt tokens found in the cache
+ * @param preemptions        sequences preempted so far
+ * @param promptTokens       prompt tokens computed so far (not counting cache hits)
+ * @param generatedTokens    tokens generated so far
+ * @param steps              forward steps run
+ */
+public record EngineStats(int running, int waiting, int kvUsedBlocks, int kvTotalBlocks, int kvCachedBlocks,
+                          long prefixQueries, long prefixHits, long prefixQueriedTokens, long prefixHitTokens,
+                          long preemptions, long promptTokens, long generatedTokens, long steps) {
+
+    /** Fraction of the KV pool held by sequences (NIM's {@code gpu_cache_usage_perc}, as 0..1). */
+    public double kvUsage() {
+        return kvTotalBlocks == 0 ? 0 : (double) kvUsedBlocks / kvTotalBlocks;
+    }
+
+    public double prefixHitRate() {
+        return prefixQueriedTokens == 0 ? 0 : (double) prefixHitTokens / prefixQueriedTokens;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.jnim.engine;
+
+import dev.jnim.kv.BlockManager;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * First-come-first-served continuous batching with chunked prefill, as vLLM's scheduler: each
+ * step has a token budget; running sequences go first (one token each when decoding, the next
+ * chunk of their prompt otherwise), then waiting ones are admitted in arrival order while the
+ * budget, {@code maxNumSeqs} and free blocks allow. When a running sequence needs a block and
+ * none is left, the newest running sequence is preempted: its blocks are freed and it goes back
+ * to the front of the queue, to be recomputed later (its sampler state is kept, so its output is
+ * the same as if it had never been interrupted).
+ *
+ * <p>Threading: engine thread only.
+ */
+final class Scheduler {
+
+    /** One sequence's share of a step: {@code tokens} tokens starting at its {@code numComputed}. */
+    record Chunk(Sequence seq, int start, int tokens) {
+        boolean completesPending() {
+            return start + tokens == seq.length();
+        }
+    }
+
+    private final BlockManager blocks;
+    private final int maxNumSeqs;
+    private final int maxBatchedTokens;
+    final Deque<Sequence> waiting = new ArrayDeque<>();
+    final List<Sequence> running = new ArrayList<>();
+    private long preemptions;
+
+    Scheduler(BlockManager blocks, int maxNumSeqs, int maxBatchedTokens) {
+        this.blocks = blocks;
+        this.maxNumSeqs = maxNumSeqs;
+        this.maxBatchedTokens = maxBatchedTokens;
+    }
+
+    boolean idle() {
+        return waiting.isEmpty() && running.isEmpty();
+    }
+
+    long preemptions() {
+        return preemptions;
+    }
+
+    void add(Sequence s) {
+        waiting.addLast(s);
+    }
+
+    /** Plans one step. The chunks' block tables hold every block the step will write. */
+    List<Chunk> schedule() {
+        List<Chunk> plan = new ArrayList<>();
+        int budget = maxBatchedTokens;
+        for (int i = 0; i < running.size() && budget > 0; i++) {
+            Sequence s = running.get(i);
+            int n = Math.min(s.pending(), budget);
+            boolean placed = true;
+            while (!blocks.ensureCapacity(s.blocks, s.numComputed + n)) {
+                Sequence victim = running.getLast();
+                preempt(victim);
+                if (victim == s) {
+                    placed = false;
+                    break;
+                }
+            }
+            if (!placed) {
+                break;
+            }
+            plan.add(new Chunk(s, s.numComputed, n));
+            budget -= n;
+        }
+        while (budget > 0 && !waiting.isEmpty() && running.size() < maxNumSeqs) {
+            Sequence s = waiting.peekFirst();
+            if (s.blocks.size() == 0 && s.numComputed == 0) {
+                // Reuse cached full blocks, but always leave the last prompt token to compute:
+                // its logits give the first output token.
+                int cached = blocks.reusePrefix(s.blocks, s.tokens(), s.length() - 1, s.blockExtras);
+                s.numComputed = cached;
+                s.committedBlocks = cached / dev.jnim.kv.KvLayout.BLOCK_SIZE;
+                long h = 0;
+                for (int b = 0; b < s.committedBlocks; b++) {
+                    h = BlockManager.hash(h, s.tokens(), b * dev.jnim.kv.KvLayout.BLOCK_SIZE, s.extra(b));
+                }
+                s.lastBlockHash = h;
+                if (s.cachedPromptTokens < 0) {
+                    s.cachedPromptTokens = cached;
+                }
+            }
+            int n = Math.min(s.pending(), budget);
+            if (!blocks.ensureCapacity(s.blocks, s.numComputed + n)) {
+                if (plan.isEmpty() && running.isEmpty()) {
+                    // Nothing else holds memory: take a smaller chunk rather than wait forever.
+                    int fit = (s.blocks.size() + blocks.available()) * dev.jnim.kv.KvLayout.BLOCK_SIZE - s.numComputed;
+                    if (fit > 0 && blocks.ensureCapacity(s.blocks, s.numComputed + Math.min(n, fit))) {
+                        n = Math.min(n, fit);
+                    } else {
+                        break;
+                    }
+                } else {
+                    releaseWaiting(s);
+                    break;
+                }
+            }
+            waiting.pollFirst();
+            s.status = Sequence.Status.RUNNING;
+            running.add(s);
+            plan.add(new Chunk(s, s.numComputed, n));
+            budget -= n;
+        }
+        return plan;
+    }
+
+    /** A waiting sequence that could not start gives back the cached blocks it took. */
+    private void releaseWaiting(Sequence s) {
+        blocks.free(s.blocks);
+        s.numComputed = 0;
+        s.committedBlocks = 0;
+    }
+
+    private void preempt(Sequence s) {
+        running.remove(s);
+        blocks.free(s.blocks);
+        s.numComputed = 0;
+        s.committedBlocks = 0;
+        s.lastBlockHash = 0;
+        s.status = Sequence.Status.WAITING;
+        s.preemptions++;
+        preemptions++;
+        waiting.addFirst(s);
+    }
+
+    /** Removes a finished or cancelled sequence and frees its blocks. */
+    void remove(Sequence s) {
+        if (!running.remove(s)) {
+            waiting.remove(s);
+        }
+        blocks.free(s.blocks);
+        s.status = Sequence.Status.FINISHED;
+    }
+}
