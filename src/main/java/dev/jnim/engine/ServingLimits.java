@@ -1,0 +1,88 @@
+package dev.jnim.engine;
+
+import dev.jnim.kv.KvLayout;
+import dev.jnim.kv.KvSizing;
+import dev.jnim.model.DecoderConfig;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The limits a server starts with, derived as NIM / vLLM derive them: the model length
+ * ({@code NIM_MAX_MODEL_LEN}, default the model's {@code max_position_embeddings}), the KV pool
+ * ({@code NIM_KVCACHE_PERCENT} of the memory left after weights and activation buffers) and the
+ * number of sequences run at once ({@code NIM_MAX_NUM_SEQS}).
+ *
+ * @param maxModelLen       longest prompt + output
+ * @param kv                the KV pool
+ * @param maxNumSeqs        sequences running at once
+ * @param maxBatchedTokens  tokens per step
+ */
+public record ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int maxBatchedTokens) {
+
+    private static final Logger log = LoggerFactory.getLogger(ServingLimits.class);
+
+    /** vLLM's default cap on concurrent sequences. */
+    static final int MAX_DEFAULT_SEQS = 256;
+    /** Sequence length the default concurrency is sized for (most requests are far below the model maximum). */
+    static final int TYPICAL_LEN = 1024;
+
+    /**
+     * @param model             the decoder (its {@code max_position_embeddings} and buffer shapes)
+     * @param layout            the KV layout
+     * @param weightBytes       bytes of weights that will be resident
+     * @param availableBytes    memory available to the process now (cgroup-aware)
+     * @param kvPercent         {@code NIM_KVCACHE_PERCENT}
+     * @param maxModelLen       {@code NIM_MAX_MODEL_LEN} if set
+     * @param allowLongerModelLen accept a {@code NIM_MAX_MODEL_LEN} above the model's own limit
+     * @param maxNumSeqs        {@code NIM_MAX_NUM_SEQS} if set
+     * @param maxBatchedTokens  tokens per step
+     */
+    public static ServingLimits derive(DecoderConfig model, KvLayout layout, long weightBytes, long availableBytes,
+                                       double kvPercent, OptionalInt maxModelLen, boolean allowLongerModelLen,
+                                       OptionalInt maxNumSeqs, int maxBatchedTokens) {
+        int modelMax = model.maxPositionEmbeddings();
+        int len = maxModelLen.orElse(modelMax);
+        if (len < 1) {
+            throw new IllegalArgumentException("NIM_MAX_MODEL_LEN must be positive, got " + len);
+        }
+        if (len > modelMax && !allowLongerModelLen) {
+            throw new IllegalArgumentException("NIM_MAX_MODEL_LEN=" + len + " is above the model's maximum of "
+                    + modelMax + " tokens (max_position_embeddings); lower it, or set "
+                    + "JNIM_ALLOW_LONG_MAX_MODEL_LEN=1 to run past what the model was trained for");
+        }
+        long activations = activationBytes(model, maxBatchedTokens);
+        long free = availableBytes - weightBytes - activations;
+        KvSizing kv = KvSizing.compute(layout, free, kvPercent, len);
+        int seqs = maxNumSeqs.orElseGet(() -> defaultMaxNumSeqs(kv, len));
+        if (seqs < 1) {
+            throw new IllegalArgumentException("NIM_MAX_NUM_SEQS must be at least 1, got " + seqs);
+        }
+        return new ServingLimits(len, kv, seqs, maxBatchedTokens);
+    }
+
+    /**
+     * Sequences of {@code min(maxModelLen, 1024)} tokens that the pool holds, capped at 256: more
+     * running sequences than the cache can hold would only be preempted.
+     */
+    static int defaultMaxNumSeqs(KvSizing kv, int maxModelLen) {
+        int typicalBlocks = (Math.min(maxModelLen, TYPICAL_LEN) + KvLayout.BLOCK_SIZE - 1) / KvLayout.BLOCK_SIZE;
+        return (int) Math.max(1, Math.min(MAX_DEFAULT_SEQS, kv.blocks() / typicalBlocks));
+    }
+
+    /** Activation buffers of one step of {@code tokens} tokens (float32), as the forward pass sizes them. */
+    static long activationBytes(DecoderConfig c, int tokens) {
+        long perToken = 3L * c.hiddenSize() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.intermediateSize();
+        return 4L * (perToken * tokens + (long) tokens * c.vocabSize());
+    }
+
+    /** Logs the limits the way operators read them at startup. */
+    public void log() {
+        log.info("Maximum model length: {} tokens", maxModelLen);
+        log.info("KV cache: {} blocks of {} tokens = {} tokens, {} MiB; max concurrency at {} tokens: {}x",
+                kv.blocks(), KvLayout.BLOCK_SIZE, kv.tokens(), kv.bytes() >> 20, maxModelLen,
+                String.format("%.2f", kv.maxConcurrency()));
+        log.info("Maximum concurrent sequences (NIM_MAX_NUM_SEQS): {}; tokens per step: {}", maxNumSeqs,
+                maxBatchedTokens);
+    }
+}
