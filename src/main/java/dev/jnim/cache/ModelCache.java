@@ -1,0 +1,187 @@
+package dev.jnim.cache;
+
+import dev.jnim.config.Settings;
+import dev.jnim.manifest.ModelEntry;
+import dev.jnim.manifest.Profile;
+import dev.jnim.manifest.ProfileFile;
+import dev.jnim.manifest.ProfileIds;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model cache under {@code NIM_CACHE_PATH}, laid out like the Hugging Face hub cache:
+ * <pre>
+ * models--{org}--{name}/blobs/{sha256}                      verified file contents
+ * models--{org}--{name}/blobs/{key}.incomplete | .lock      a download in progress and its lock
+ * models--{org}--{name}/snapshots/{revision}/{path}         symbolic links to the blobs: the model directory
+ * </pre>
+ * Profiles of one model share the snapshot (bf16 and q8_0 read the same checkpoint; q8_0 quantizes at
+ * load time) and identical files share one blob. A profile whose files are all in its snapshot needs
+ * neither network nor key. Thread-safe: each file is fetched under its lock (see {@link FileLocks}).
+ */
+public final class ModelCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+
+    private final CacheRoot root;
+    private final BlobDownloader downloader;
+
+    public ModelCache(CacheRoot root, HttpClient client, Settings.Sources sources, ProgressListener progress) {
+        this(root, client, sources, progress, Duration.ofSeconds(60));
+    }
+
+    /** As above with the time a transfer may go without receiving a byte before it is resumed. */
+    public ModelCache(CacheRoot root, HttpClient client, Settings.Sources sources, ProgressListener progress, Duration stallTimeout) {
+        this.root = root;
+        this.downloader = new BlobDownloader(new RemoteFetcher(client, sources), progress, 5, stallTimeout);
+    }
+
+    /** The cache of {@code settings} (with the per-user fallback) and a default HTTP client. */
+    public static ModelCache open(Settings settings, ProgressListener progress) {
+        return new ModelCache(CacheRoot.resolve(settings.model().cachePath(), CacheRoot.userFallback()),
+                defaultClient(), settings.sources(), progress);
+    }
+
+    /** HTTP/1.1 (large bodies from CDNs), redirects handled by {@link RemoteFetcher}. */
+    public static HttpClient defaultClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    public CacheRoot root() {
+        return root;
+    }
+
+    /** {@code models--org--name}: the hub's folder naming. */
+    public Path repoDir(String modelName) {
+        return root.path().resolve("models--" + modelName.replace("/", "--"));
+    }
+
+    /** Where the model's files appear, one plain model directory per revision. */
+    public Path snapshotDir(ModelEntry model) {
+        return repoDir(model.name()).resolve("snapshots").resolve(model.revision());
+    }
+
+    /** Whether every file of the profile is in the cache (and of the expected size when known). */
+    public boolean isCached(ModelEntry model, Profile profile) {
+        Path snapshot = snapshotDir(model);
+        return profile.files().stream().allMatch(f -> present(snapshot.resolve(f.path()), f));
+    }
+
+    /**
+     * Makes every file of the profile present in the model's snapshot, downloading what is missing,
+     * and returns the snapshot directory. Logs NIM's "Preparing model workspace" lines.
+     */
+    public Path ensure(ModelEntry model, Profile profile) throws InterruptedException {
+        long start = System.nanoTime();
+        LOG.info("Preparing model workspace. This step might download additional files to run the model.");
+        Path snapshot = snapshotDir(model);
+        for (ProfileFile f : profile.files()) {
+            Path target = safeResolve(snapshot, f.path());
+            if (present(target, f)) {
+                continue;
+            }
+            if (!root.writable()) {
+                throw new CacheException("the cache " + root.path() + " is read-only and lacks " + f.path() + " of profile "
+                        + profile.label() + "; fill it with download-to-cache or mount it writable");
+            }
+            fetch(model, f, target);
+        }
+        LOG.info("Model workspace is now ready. It took {} seconds", String.format(java.util.Locale.ROOT, "%.3f",
+                (System.nanoTime() - start) / 1e9));
+        return snapshot;
+    }
+
+    private void fetch(ModelEntry model, ProfileFile f, Path target) throws InterruptedException {
+        SourceUri source;
+        try {
+            source = SourceUri.parse(f.uri());
+        } catch (IllegalArgumentException e) {
+            throw new CacheException("profile file " + f.path() + " of model " + model.name() + ": " + e.getMessage(), e);
+        }
+        Path blobs = repoDir(model.name()).resolve("blobs");
+        String key = ProfileIds.sha256Hex(f.uri().getBytes(StandardCharsets.UTF_8));
+        try {
+            Files.createDirectories(blobs);
+            Files.createDirectories(target.getParent());
+            AtomicBoolean waited = new AtomicBoolean();
+            try (var lock = FileLocks.acquire(blobs.resolve(key + ".lock"), () -> {
+                waited.set(true);
+                LOG.info("Waiting for another download of {} into the same cache", RemoteFetcher.describe(source));
+            })) {
+                if (present(target, f)) {
+                    LOG.info("{} was downloaded by another process", f.path());
+                    return; // someone else finished it while we waited
+                }
+                Path blob = downloader.download(source, f, blobs, key);
+                link(target, blob);
+            }
+        } catch (IOException e) {
+            throw new CacheException("cannot write the cache " + root.path() + " (" + e + ")", e);
+        }
+    }
+
+    /** Publishes {@code target} as a relative symbolic link to {@code blob} (a copy where links are not allowed). */
+    private static void link(Path target, Path blob) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".link-tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createSymbolicLink(tmp, target.getParent().relativize(blob));
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static boolean present(Path file, ProfileFile f) {
+        try {
+            return Files.isRegularFile(file) && (f.size().isEmpty() || Files.size(file) == f.size().getAsLong());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Resolves a manifest path inside {@code dir}, refusing {@code ..} escapes. */
+    static Path safeResolve(Path dir, String relative) {
+        Path p = dir.resolve(relative).normalize();
+        if (!p.startsWith(dir.normalize()) || Path.of(relative).isAbsolute()) {
+            throw new CacheException("file path '" + relative + "' leaves the model directory");
+        }
+        return p;
+    }
+
+    /**
+     * {@code create-model-store}: a plain model directory at {@code dest} with the profile's files
+     * (hard links to the cached blobs where possible, copies otherwise), fetching missing files first.
+     */
+    public Path createModelStore(ModelEntry model, Profile profile, Path dest) throws InterruptedException {
+        Path snapshot = ensure(model, profile);
+        try {
+            Files.createDirectories(dest);
+            for (ProfileFile f : profile.files()) {
+                Path from = snapshot.resolve(f.path()).toRealPath();
+                Path to = safeResolve(dest.toAbsolutePath(), f.path());
+                Files.createDirectories(to.getParent());
+                Files.deleteIfExists(to);
+                try {
+                    Files.createLink(to, from);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(from, to);
+                }
+            }
+        } catch (IOException e) {
+            throw new CacheException("cannot create the model store " + dest + ": " + e, e);
+        }
+        LOG.info("Model store for profile {} created at {}", profile.label(), dest);
+        return dest;
+    }
+}
