@@ -130,7 +130,7 @@ final class FakeHub implements AutoCloseable {
             if (path.equals("/token")) {
                 String expected = "Basic " + java.util.Base64.getEncoder()
                         .encodeToString("$oauthtoken:legacy-key".getBytes(StandardCharsets.UTF_8));
-                if (!expected.equals(auth) || !ex.getRequestURI().getQuery().contains("scope=group%2Fngc%3Anvidia")) {
+                if (!expected.equals(auth) || !ex.getRequestURI().getRawQuery().contains("scope=group%2Fngc%3Anvidia%2Fvlm-team")) {
                     send(ex, 401, "{\"detail\":\"bad key\"}");
                 } else {
                     send(ex, 200, "{\"token\":\"ngc-session\",\"expires_in\":300}");
