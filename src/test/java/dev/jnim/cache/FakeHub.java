@@ -150,6 +150,10 @@ final class FakeHub implements AutoCloseable {
                 redirect(ex, cdnUrl() + "/blob/" + sha(content), null, -1);
                 return;
             }
+            if (path.startsWith("/api/models/")) {
+                listing(ex, path.substring("/api/models/".length()));
+                return;
+            }
             String repo = path.split("/resolve/")[0].substring(1);
             if (blocked.contains(repo)) {
                 send(ex, 451, "blocked");
@@ -178,6 +182,21 @@ final class FakeHub implements AutoCloseable {
             ex.sendResponseHeaders(200, content.length);
             ex.getResponseBody().write(content);
         }
+    }
+
+    /** {@code GET /api/models/{repo}/revision/{rev}}: the repo's files as hub "siblings". */
+    private void listing(HttpExchange ex, String rest) throws IOException {
+        int i = rest.indexOf("/revision/");
+        String repo = rest.substring(0, i);
+        String prefix = "/" + repo + "/resolve/" + rest.substring(i + "/revision/".length()) + "/";
+        List<String> names = hubFiles.keySet().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
+                .sorted().toList();
+        if (names.isEmpty()) {
+            send(ex, 404, "{\"error\":\"Repository not found\"}");
+            return;
+        }
+        String siblings = names.stream().map(n -> "{\"rfilename\":\"" + n + "\"}").collect(java.util.stream.Collectors.joining(","));
+        send(ex, 200, "{\"id\":\"" + repo + "\",\"sha\":\"" + "c".repeat(40) + "\",\"siblings\":[" + siblings + "]}");
     }
 
     private void redirect(HttpExchange ex, String location, String linkedSha, long linkedSize) throws IOException {
