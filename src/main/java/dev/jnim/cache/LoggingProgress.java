@@ -4,7 +4,10 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Progress as INFO lines: at the start, at most every {@code intervalMillis} meanwhile, and at the end. */
+/**
+ * Progress as INFO lines: at the start, at most every {@code intervalMillis} meanwhile, and at the end.
+ * Synchronised, so downloads on several threads can share it.
+ */
 public final class LoggingProgress implements ProgressListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggingProgress.class);
@@ -18,7 +21,7 @@ public final class LoggingProgress implements ProgressListener {
     }
 
     @Override
-    public void started(String name, long offset, long total) {
+    public synchronized void started(String name, long offset, long total) {
         startNanos = System.nanoTime();
         lastLog = System.currentTimeMillis();
         if (offset > 0) {
@@ -29,7 +32,7 @@ public final class LoggingProgress implements ProgressListener {
     }
 
     @Override
-    public void advanced(String name, long done, long total) {
+    public synchronized void advanced(String name, long done, long total) {
         long now = System.currentTimeMillis();
         if (now - lastLog >= intervalMillis) {
             lastLog = now;
@@ -39,7 +42,7 @@ public final class LoggingProgress implements ProgressListener {
     }
 
     @Override
-    public void finished(String name, long total) {
+    public synchronized void finished(String name, long total) {
         double secs = (System.nanoTime() - startNanos) / 1e9;
         LOG.info("Downloaded {} ({}) in {} s", name, mib(total), String.format(Locale.ROOT, "%.1f", secs));
     }

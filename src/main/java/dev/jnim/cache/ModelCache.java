@@ -23,9 +23,12 @@ import org.slf4j.LoggerFactory;
  * models--{org}--{name}/blobs/{sha256}                      verified file contents
  * models--{org}--{name}/blobs/{key}.incomplete | .lock      a download in progress and its lock
  * models--{org}--{name}/snapshots/{revision}/{path}         symbolic links to the blobs: the model directory
+ * models--{org}--{name}/sources/{revision}/{sha256(path)}    the URI each snapshot file came from
  * </pre>
  * Profiles of one model share the snapshot (bf16 and q8_0 read the same checkpoint; q8_0 quantizes at
- * load time) and identical files share one blob. A profile whose files are all in its snapshot needs
+ * load time) and identical files share one blob. Because two profiles may also put different files at
+ * the same path, each snapshot file records its source URI, and a file counts as present for a profile
+ * only when it came from that profile's URI. A profile whose files are all in its snapshot needs
  * neither network nor key. Thread-safe: each file is fetched under its lock (see {@link FileLocks}).
  */
 public final class ModelCache {
@@ -45,10 +48,10 @@ public final class ModelCache {
         this.downloader = new BlobDownloader(new RemoteFetcher(client, sources), progress, 5, stallTimeout);
     }
 
-    /** The cache of {@code settings} (with the per-user fallback) and a default HTTP client. */
-    public static ModelCache open(Settings settings, ProgressListener progress) {
+    /** The cache at {@code NIM_CACHE_PATH}, or its per-user fallback when that cannot be created. */
+    public static ModelCache open(Settings settings, HttpClient client, ProgressListener progress) {
         return new ModelCache(CacheRoot.resolve(settings.model().cachePath(), CacheRoot.userFallback()),
-                defaultClient(), settings.sources(), progress);
+                client, settings.sources(), progress);
     }
 
     /** HTTP/1.1 (large bodies from CDNs), redirects handled by {@link RemoteFetcher}. */
@@ -74,7 +77,7 @@ public final class ModelCache {
     /** Whether every file of the profile is in the cache (and of the expected size when known). */
     public boolean isCached(ModelEntry model, Profile profile) {
         Path snapshot = snapshotDir(model);
-        return profile.files().stream().allMatch(f -> present(snapshot.resolve(f.path()), f));
+        return profile.files().stream().allMatch(f -> present(model, snapshot.resolve(f.path()), f));
     }
 
     /**
@@ -87,7 +90,7 @@ public final class ModelCache {
         Path snapshot = snapshotDir(model);
         for (ProfileFile f : profile.files()) {
             Path target = safeResolve(snapshot, f.path());
-            if (present(target, f)) {
+            if (present(model, target, f)) {
                 continue;
             }
             if (!root.writable()) {
@@ -118,12 +121,17 @@ public final class ModelCache {
                 waited.set(true);
                 LOG.info("Waiting for another download of {} into the same cache", RemoteFetcher.describe(source));
             })) {
-                if (present(target, f)) {
+                if (present(model, target, f)) {
                     LOG.info("{} was downloaded by another process", f.path());
                     return; // someone else finished it while we waited
                 }
                 Path blob = downloader.download(source, f, blobs, key);
                 link(target, blob);
+                Path record = sourceRecord(model, f.path());
+                Files.createDirectories(record.getParent());
+                Path tmp = record.resolveSibling(record.getFileName() + ".tmp");
+                Files.writeString(tmp, f.uri());
+                Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new CacheException("cannot write the cache " + root.path() + " (" + e + ")", e);
@@ -142,12 +150,21 @@ public final class ModelCache {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static boolean present(Path file, ProfileFile f) {
+    private boolean present(ModelEntry model, Path file, ProfileFile f) {
         try {
-            return Files.isRegularFile(file) && (f.size().isEmpty() || Files.size(file) == f.size().getAsLong());
+            Path record = sourceRecord(model, f.path());
+            return Files.isRegularFile(file) && (f.size().isEmpty() || Files.size(file) == f.size().getAsLong())
+                    && Files.isRegularFile(record) && Files.readString(record).equals(f.uri());
         } catch (IOException e) {
+            LOG.debug("treating {} as missing: {}", file, e.toString());
             return false;
         }
+    }
+
+    /** Where the source URI of snapshot file {@code path} is recorded. */
+    private Path sourceRecord(ModelEntry model, String path) {
+        return repoDir(model.name()).resolve("sources").resolve(model.revision())
+                .resolve(ProfileIds.sha256Hex(path.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Resolves a manifest path inside {@code dir}, refusing {@code ..} escapes. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jnim.config.Settings;
 import dev.jnim.hardware.Hardware;
 import dev.jnim.manifest.Manifest;
+import dev.jnim.manifest.ManifestLoader;
 import dev.jnim.manifest.ModelEntry;
 import dev.jnim.manifest.Profile;
 import dev.jnim.manifest.ProfileFile;
@@ -56,6 +57,23 @@ public final class ModelResolver {
         this.hardware = hardware;
         this.cache = cache;
         this.listing = new HubListing(client, settings.sources());
+    }
+
+    /**
+     * The usual wiring: the manifest of {@code settings} ({@link ManifestLoader#load(Settings)}), the cache at
+     * {@code NIM_CACHE_PATH} (with its per-user fallback) and a default HTTP client.
+     */
+    public static ModelResolver create(Settings settings, Hardware hardware, ProgressListener progress) {
+        HttpClient client = ModelCache.defaultClient();
+        return new ModelResolver(settings, ManifestLoader.load(settings), hardware, ModelCache.open(settings, client, progress), client);
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    public ModelCache cache() {
+        return cache;
     }
 
     /** The server's startup entry point: model, profile (logged as NIM does), files on disk. */

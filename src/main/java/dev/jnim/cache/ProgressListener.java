@@ -1,8 +1,9 @@
 package dev.jnim.cache;
 
 /**
- * Progress of one file download. Called from the downloading thread only. The CLI draws a bar on a
- * terminal; elsewhere {@link LoggingProgress} writes periodic log lines.
+ * Progress of file downloads. Each call comes from the thread doing that download; a listener shared by
+ * several downloading threads must be thread-safe (both jnim listeners are, by synchronising). The CLI
+ * draws a bar on a terminal; elsewhere {@link LoggingProgress} writes periodic log lines.
  */
 public interface ProgressListener {
 

@@ -106,7 +106,11 @@ final class RemoteFetcher {
             int status = r.statusCode();
             if (status >= 300 && status < 400 && h.firstValue("Location").isPresent()) {
                 r.body().close();
-                url = url.resolve(h.firstValue("Location").get());
+                URI next = url.resolve(h.firstValue("Location").get());
+                if (url.getScheme().equalsIgnoreCase("https") && !next.getScheme().equalsIgnoreCase("https")) {
+                    throw new CacheException("refusing a redirect from https to " + next.getScheme() + " while downloading " + describe(source));
+                }
+                url = next;
                 continue;
             }
             if (status == 200 || status == 206) {

@@ -7,16 +7,18 @@ import dev.jnim.config.Settings;
 import dev.jnim.hardware.Hardware;
 import dev.jnim.hardware.HardwareDetector;
 import dev.jnim.manifest.Manifest;
-import dev.jnim.manifest.ManifestLoader;
-import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a command gets its configuration from: the process environment and the real machine in
  * production, maps and fixtures in tests. The only place outside tests that reads {@code System.getenv}.
  */
 record Environment(Map<String, String> env, HardwareDetector detector, Supplier<ProgressListener> progress) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Environment.class);
 
     static Environment system() {
         return new Environment(System.getenv(), HardwareDetector.system(), CommandSupport::progress);
@@ -27,10 +29,11 @@ record Environment(Map<String, String> env, HardwareDetector detector, Supplier<
 
     Context context() {
         Settings settings = Settings.fromEnv(env);
+        for (String unknown : Settings.unknownNimVariables(env)) {
+            LOG.warn("{} is set but jnim does not read it (a typo?)", unknown);
+        }
         Hardware hardware = detector.detect(settings);
-        Manifest manifest = ManifestLoader.load(settings);
-        HttpClient client = ModelCache.defaultClient();
-        ModelCache cache = ModelCache.open(settings, progress.get());
-        return new Context(settings, hardware, manifest, cache, new ModelResolver(settings, manifest, hardware, cache, client));
+        ModelResolver resolver = ModelResolver.create(settings, hardware, progress.get());
+        return new Context(settings, hardware, resolver.manifest(), resolver.cache(), resolver);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * A one-line progress bar redrawn in place with carriage returns, at most ten times a second:
  * {@code config.json [##########----------]  50%  12.0/24.0 MiB  8.1 MiB/s}. Used only when stderr is
- * an interactive terminal. Called from the downloading thread only.
+ * an interactive terminal. Synchronised, so downloads on several threads can share it.
  */
 final class TerminalProgressBar implements ProgressListener {
 
@@ -23,7 +23,7 @@ final class TerminalProgressBar implements ProgressListener {
     }
 
     @Override
-    public void started(String name, long offset, long total) {
+    public synchronized void started(String name, long offset, long total) {
         startNanos = System.nanoTime();
         startBytes = offset;
         lastDraw = 0;
@@ -31,7 +31,7 @@ final class TerminalProgressBar implements ProgressListener {
     }
 
     @Override
-    public void advanced(String name, long done, long total) {
+    public synchronized void advanced(String name, long done, long total) {
         long now = System.nanoTime();
         if (now - lastDraw >= 100_000_000L) {
             lastDraw = now;
@@ -40,7 +40,7 @@ final class TerminalProgressBar implements ProgressListener {
     }
 
     @Override
-    public void finished(String name, long total) {
+    public synchronized void finished(String name, long total) {
         draw(name, total, total);
         out.println();
     }

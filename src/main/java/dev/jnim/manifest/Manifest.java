@@ -29,9 +29,4 @@ public record Manifest(String source, List<ModelEntry> models) {
     public Optional<Profile> profileById(String id) {
         return profiles().filter(p -> p.id().equals(id)).findFirst();
     }
-
-    /** A copy with one more model (a model named by URI or directory that the manifest file lacks). */
-    public Manifest with(ModelEntry extra) {
-        return new Manifest(source, Stream.concat(models.stream(), Stream.of(extra)).toList());
-    }
 }

@@ -67,6 +67,21 @@ class DownloadTest {
     }
 
     @Test
+    void profilesPuttingDifferentFilesAtOnePathDoNotPassForEachOther() throws Exception {
+        byte[] q8 = random(1000, 5);
+        hub.hf(REPO, "main", "q8/model.safetensors", q8, true);
+        ProfileFile q8File = new ProfileFile("hf://" + REPO + ":main?file=q8/model.safetensors", "model.safetensors", Optional.empty(),
+                OptionalLong.empty());
+        ModelEntry q8Model = model(REPO, "main", q8File);
+        ModelCache cache = cache(tmp, settings(hub));
+        cache.ensure(model, profile);
+        assertThat(cache.isCached(q8Model, q8Model.profiles().getFirst())).isFalse();
+        Path dir = cache.ensure(q8Model, q8Model.profiles().getFirst());
+        assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(q8);
+        assertThat(cache.isCached(model, profile)).isFalse();
+    }
+
+    @Test
     void aStartWithEverythingCachedNeedsNoNetworkAndNoKey() throws Exception {
         cache(tmp, settings(hub)).ensure(model, profile);
         int before = hub.requests.size();
