@@ -99,6 +99,9 @@ final class BlobDownloader {
                     }
                     offset = Files.exists(partial) ? Files.size(partial) : 0;
                     if (attempt >= maxAttempts) {
+                        if (e instanceof RemoteFetcher.TransientHttpError) {
+                            throw new CacheException(e.getMessage() + " (after " + attempt + " attempts)", e);
+                        }
                         throw new CacheException("download of " + name + " failed " + attempt + " times, last: " + e
                                 + "; the " + offset + " bytes received are kept and the next attempt resumes from there", e);
                     }
@@ -127,6 +130,11 @@ final class BlobDownloader {
                 start = 0;
             }
             long total = o.totalSize().orElse(-1);
+            long usable = Files.getFileStore(partial.getParent()).getUsableSpace();
+            if (total > 0 && total - start > usable) {
+                throw new CacheException("not enough space for " + name + " in " + partial.getParent() + ": "
+                        + (total - start) + " bytes needed, " + usable + " available");
+            }
             progress.started(name, start, total);
             // A connection that stays open but sends nothing would block read() forever; closing the
             // stream from the watchdog makes the blocked read() throw, and the loop above resumes.

@@ -122,9 +122,20 @@ final class RemoteFetcher {
             if (status == 416) {
                 throw new RangeNotSatisfiable();
             }
+            if (status == 429 || status >= 500) {
+                // Overload and server-side failures are usually brief: let the downloader retry.
+                throw new TransientHttpError(errorMessage(status, source));
+            }
             throw new CacheException(errorMessage(status, source));
         }
         throw new CacheException("too many redirects while downloading " + describe(source));
+    }
+
+    /** A status worth retrying (429, 5xx); the downloader's retry loop treats it like a dropped connection. */
+    static final class TransientHttpError extends IOException {
+        TransientHttpError(String message) {
+            super(message);
+        }
     }
 
     /** The requested range starts at or after the end of the file. */

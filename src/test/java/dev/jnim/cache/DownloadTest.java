@@ -184,6 +184,17 @@ class DownloadTest {
     }
 
     @Test
+    void briefServerErrorsAreRetriedAndLastingOnesReported() throws Exception {
+        hub.unavailableLeft.set(2);
+        assertThat(cache(tmp, settings(hub)).ensure(model, profile)).isDirectory();
+        hub.unavailableLeft.set(100);
+        ModelEntry m = model(REPO, "main", file("hf://" + REPO + ":main?file=other.json"));
+        assertThatThrownBy(() -> cache(tmp, settings(hub)).ensure(m, m.profiles().getFirst()))
+                .isInstanceOf(CacheException.class)
+                .hasMessage("HTTP 503 while downloading hf://acme/tiny-vlm:main?file=other.json (after 5 attempts)");
+    }
+
+    @Test
     void missingFileIs404() {
         ModelEntry m = model(REPO, "main", file("hf://" + REPO + ":main?file=nope.json"));
         assertThatThrownBy(() -> cache(tmp, settings(hub)).ensure(m, m.profiles().getFirst()))

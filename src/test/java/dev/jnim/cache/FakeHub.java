@@ -53,6 +53,7 @@ final class FakeHub implements AutoCloseable {
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger dropsLeft = new AtomicInteger();
     final AtomicInteger stallsLeft = new AtomicInteger();
+    final AtomicInteger unavailableLeft = new AtomicInteger(); // hub answers 503 this many times
     volatile CountDownLatch holdBodies = new CountDownLatch(0);
 
     FakeHub() throws IOException {
@@ -148,6 +149,10 @@ final class FakeHub implements AutoCloseable {
                     return;
                 }
                 redirect(ex, cdnUrl() + "/blob/" + sha(content), null, -1);
+                return;
+            }
+            if (unavailableLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(ex, 503, "Service Unavailable");
                 return;
             }
             if (path.startsWith("/api/models/")) {
