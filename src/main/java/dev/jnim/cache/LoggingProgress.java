@@ -1,29 +1,31 @@
 package dev.jnim.cache;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Progress as INFO lines: at the start, at most every {@code intervalMillis} meanwhile, and at the end.
- * Synchronised, so downloads on several threads can share it.
+ * Progress as INFO lines: at the start, at most every {@code intervalMillis} per file meanwhile, and
+ * at the end. Keeps its state per file name, so parallel downloads can share it (thread-safe).
  */
 public final class LoggingProgress implements ProgressListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggingProgress.class);
 
+    private record State(long startNanos, long lastLogMillis) {}
+
     private final long intervalMillis;
-    private long lastLog;
-    private long startNanos;
+    private final Map<String, State> files = new ConcurrentHashMap<>();
 
     public LoggingProgress(long intervalMillis) {
         this.intervalMillis = intervalMillis;
     }
 
     @Override
-    public synchronized void started(String name, long offset, long total) {
-        startNanos = System.nanoTime();
-        lastLog = System.currentTimeMillis();
+    public void started(String name, long offset, long total) {
+        files.put(name, new State(System.nanoTime(), System.currentTimeMillis()));
         if (offset > 0) {
             LOG.info("Resuming download of {} at {} of {}", name, mib(offset), total < 0 ? "?" : mib(total));
         } else {
@@ -32,18 +34,20 @@ public final class LoggingProgress implements ProgressListener {
     }
 
     @Override
-    public synchronized void advanced(String name, long done, long total) {
+    public void advanced(String name, long done, long total) {
         long now = System.currentTimeMillis();
-        if (now - lastLog >= intervalMillis) {
-            lastLog = now;
+        State s = files.get(name);
+        if (s != null && now - s.lastLogMillis() >= intervalMillis) {
+            files.put(name, new State(s.startNanos(), now));
             String pct = total > 0 ? String.format(Locale.ROOT, "%.0f%%", 100.0 * done / total) : "?%";
             LOG.info("Downloading {}: {} ({} of {})", name, pct, mib(done), total < 0 ? "?" : mib(total));
         }
     }
 
     @Override
-    public synchronized void finished(String name, long total) {
-        double secs = (System.nanoTime() - startNanos) / 1e9;
+    public void finished(String name, long total) {
+        State s = files.remove(name);
+        double secs = s == null ? 0 : (System.nanoTime() - s.startNanos()) / 1e9;
         LOG.info("Downloaded {} ({}) in {} s", name, mib(total), String.format(Locale.ROOT, "%.1f", secs));
     }
 

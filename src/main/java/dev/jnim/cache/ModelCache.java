@@ -13,6 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+    /** Files of one profile fetched side by side. */
+    static final int PARALLEL_DOWNLOADS = 4;
 
     private final CacheRoot root;
     private final BlobDownloader downloader;
@@ -88,20 +97,58 @@ public final class ModelCache {
         long start = System.nanoTime();
         LOG.info("Preparing model workspace. This step might download additional files to run the model.");
         Path snapshot = snapshotDir(model);
+        List<ProfileFile> missing = new ArrayList<>();
         for (ProfileFile f : profile.files()) {
-            Path target = safeResolve(snapshot, f.path());
-            if (present(model, target, f)) {
-                continue;
+            if (!present(model, safeResolve(snapshot, f.path()), f)) {
+                missing.add(f);
             }
-            if (!root.writable()) {
-                throw new CacheException("the cache " + root.path() + " is read-only and lacks " + f.path() + " of profile "
-                        + profile.label() + "; fill it with download-to-cache or mount it writable");
-            }
-            fetch(model, f, target);
         }
+        if (!missing.isEmpty() && !root.writable()) {
+            throw new CacheException("the cache " + root.path() + " is read-only and lacks " + missing.getFirst().path()
+                    + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : "") + " of profile " + profile.label()
+                    + "; fill it with download-to-cache or mount it writable");
+        }
+        fetchAll(model, snapshot, missing);
         LOG.info("Model workspace is now ready. It took {} seconds", String.format(java.util.Locale.ROOT, "%.3f",
                 (System.nanoTime() - start) / 1e9));
         return snapshot;
+    }
+
+    /**
+     * Fetches up to {@link #PARALLEL_DOWNLOADS} files at once (shards of a large checkpoint download
+     * much faster side by side). The first failure cancels the others and is rethrown.
+     */
+    private void fetchAll(ModelEntry model, Path snapshot, List<ProfileFile> files) throws InterruptedException {
+        if (files.size() <= 1) {
+            for (ProfileFile f : files) {
+                fetch(model, f, safeResolve(snapshot, f.path()));
+            }
+            return;
+        }
+        Semaphore permits = new Semaphore(PARALLEL_DOWNLOADS);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (ProfileFile f : files) {
+                futures.add(pool.submit(() -> {
+                    permits.acquire();
+                    try {
+                        fetch(model, f, safeResolve(snapshot, f.path()));
+                    } finally {
+                        permits.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    futures.forEach(other -> other.cancel(true));
+                    throw e.getCause() instanceof RuntimeException r ? r
+                            : new CacheException("download failed: " + e.getCause(), e.getCause());
+                }
+            }
+        }
     }
 
     private void fetch(ModelEntry model, ProfileFile f, Path target) throws InterruptedException {

@@ -82,6 +82,26 @@ class DownloadTest {
     }
 
     @Test
+    void filesOfAProfileDownloadSideBySide() throws Exception {
+        byte[] shard2 = random(500_000, 9);
+        hub.hf(REPO, "main", "model-00002.safetensors", shard2, true);
+        ModelEntry sharded = model(REPO, "main", file("hf://" + REPO + ":main?file=model.safetensors"),
+                file("hf://" + REPO + ":main?file=model-00002.safetensors"));
+        hub.holdBodies = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            var done = pool.submit(() -> cache(tmp, settings(hub)).ensure(sharded, sharded.profiles().getFirst()));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (hub.count("cdn", "/blob/") < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(hub.count("cdn", "/blob/")).as("both bodies requested before either finished").isEqualTo(2);
+            hub.holdBodies.countDown();
+            Path dir = done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(Files.readAllBytes(dir.resolve("model-00002.safetensors"))).isEqualTo(shard2);
+        }
+    }
+
+    @Test
     void aStartWithEverythingCachedNeedsNoNetworkAndNoKey() throws Exception {
         cache(tmp, settings(hub)).ensure(model, profile);
         int before = hub.requests.size();
