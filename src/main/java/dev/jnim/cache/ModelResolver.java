@@ -3,16 +3,15 @@ package dev.jnim.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jnim.config.Settings;
-import dev.jnim.hardware.Hardware;
 import dev.jnim.manifest.Manifest;
 import dev.jnim.manifest.ManifestLoader;
 import dev.jnim.manifest.ModelEntry;
 import dev.jnim.manifest.Profile;
 import dev.jnim.manifest.ProfileFile;
 import dev.jnim.manifest.ProfileIds;
+import dev.jnim.manifest.ProfilePolicy;
 import dev.jnim.manifest.ProfileSelection;
 import dev.jnim.manifest.ProfileSelectionException;
-import dev.jnim.manifest.ProfileSelector;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns {@code NIM_MODEL_NAME} and {@code NIM_MODEL_PROFILE} into a {@link ResolvedModel}: finds the
- * model ({@link #chooseModel()}), selects its profile ({@link ProfileSelector}), and makes its files
+ * model ({@link #chooseModel()}), selects its profile ({@link ProfilePolicy}), and makes its files
  * present ({@link ModelCache#ensure}). This is the one call the server makes at startup.
  *
  * <p>Models the manifest lacks are synthesized: a Hugging Face repository gets profiles
@@ -47,14 +46,14 @@ public final class ModelResolver {
 
     private final Settings settings;
     private final Manifest manifest;
-    private final Hardware hardware;
+    private final ProfilePolicy policy;
     private final ModelCache cache;
     private final HubListing listing;
 
-    public ModelResolver(Settings settings, Manifest manifest, Hardware hardware, ModelCache cache, HttpClient client) {
+    public ModelResolver(Settings settings, Manifest manifest, ProfilePolicy policy, ModelCache cache, HttpClient client) {
         this.settings = settings;
         this.manifest = manifest;
-        this.hardware = hardware;
+        this.policy = policy;
         this.cache = cache;
         this.listing = new HubListing(client, settings.sources());
     }
@@ -63,9 +62,9 @@ public final class ModelResolver {
      * The usual wiring: the manifest of {@code settings} ({@link ManifestLoader#load(Settings)}), the cache at
      * {@code NIM_CACHE_PATH} (with its per-user fallback) and a default HTTP client.
      */
-    public static ModelResolver create(Settings settings, Hardware hardware, ProgressListener progress) {
+    public static ModelResolver create(Settings settings, ProfilePolicy policy, ProgressListener progress) {
         HttpClient client = ModelCache.defaultClient();
-        return new ModelResolver(settings, ManifestLoader.load(settings), hardware, ModelCache.open(settings, client, progress), client);
+        return new ModelResolver(settings, ManifestLoader.load(settings), policy, ModelCache.open(settings, client, progress), client);
     }
 
     public Manifest manifest() {
@@ -90,7 +89,7 @@ public final class ModelResolver {
 
     /** Selects the profile of {@code model} from {@code NIM_MODEL_PROFILE} and the hardware. */
     public ProfileSelection select(ModelEntry model) {
-        return ProfileSelector.select(model, hardware, settings.model().modelProfile(), settings.model().manifestAllowUnsafe());
+        return policy.select(model);
     }
 
     /** The model {@code NIM_MODEL_NAME} names, without selecting a profile or downloading weights. */

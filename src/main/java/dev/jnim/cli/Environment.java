@@ -7,6 +7,7 @@ import dev.jnim.config.Settings;
 import dev.jnim.hardware.Hardware;
 import dev.jnim.hardware.HardwareDetector;
 import dev.jnim.manifest.Manifest;
+import dev.jnim.manifest.ProfilePolicy;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ record Environment(Map<String, String> env, HardwareDetector detector, Supplier<
             LOG.warn("{} is set but jnim does not read it (a typo?)", unknown);
         }
         Hardware hardware = detector.detect(settings);
-        ModelResolver resolver = ModelResolver.create(settings, hardware, progress.get());
+        ModelResolver resolver = ModelResolver.create(settings, ProfilePolicy.of(settings, hardware), progress.get());
         return new Context(settings, hardware, resolver.manifest(), resolver.cache(), resolver);
     }
 }

@@ -13,6 +13,7 @@ import dev.jnim.hardware.MemoryInfo;
 import dev.jnim.manifest.Manifest;
 import dev.jnim.manifest.ManifestLoader;
 import dev.jnim.manifest.ManifestParser;
+import dev.jnim.manifest.ProfilePolicy;
 import dev.jnim.manifest.ProfileSelectionException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ class ModelResolverTest {
     }
 
     private ModelResolver resolver(Manifest m, Settings s) {
-        return new ModelResolver(s, m, CPU, CacheTestSupport.cache(tmp.resolve("cache"), s), ModelCache.defaultClient());
+        return new ModelResolver(s, m, ProfilePolicy.of(s, CPU), CacheTestSupport.cache(tmp.resolve("cache"), s), ModelCache.defaultClient());
     }
 
     private ModelResolver resolver(String... env) {
