@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ final class HubListing {
             Files.createDirectories(saved.getParent());
             Path tmp = saved.resolveSibling(saved.getFileName() + ".tmp");
             Files.write(tmp, files);
-            Files.move(tmp, saved, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, saved, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return files;
         } catch (java.net.ConnectException e) {
             throw new CacheException("cannot reach " + sources.hfEndpoint() + " to list hf://" + repo + " (" + e.getMessage()

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,7 +110,7 @@ public final class ModelCache {
                     + "; fill it with download-to-cache or mount it writable");
         }
         fetchAll(model, snapshot, missing);
-        LOG.info("Model workspace is now ready. It took {} seconds", String.format(java.util.Locale.ROOT, "%.3f",
+        LOG.info("Model workspace is now ready. It took {} seconds", String.format(Locale.ROOT, "%.3f",
                 (System.nanoTime() - start) / 1e9));
         return snapshot;
     }

@@ -1,6 +1,7 @@
 package dev.jnim.cache;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -30,7 +31,7 @@ public sealed interface ModelRef {
             return new Default();
         }
         String s = nimModelName.get();
-        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        String lower = s.toLowerCase(Locale.ROOT);
         try {
             if (lower.startsWith("hf://")) {
                 if (s.contains("?")) {

@@ -1,5 +1,6 @@
 package dev.jnim.config;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -44,11 +45,11 @@ public final class Secret {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Secret s && java.util.Objects.equals(value, s.value);
+        return o instanceof Secret s && Objects.equals(value, s.value);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hashCode(value);
+        return Objects.hashCode(value);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jnim.manifest;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +19,7 @@ import java.util.Optional;
 public record Profile(String id, String name, String model, Map<String, String> tags, List<ProfileFile> files) {
 
     public Profile {
-        tags = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
+        tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         files = List.copyOf(files);
     }
 
