@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Reads host memory and the container limit under a file-system root. cgroup v2 first
- * ({@code sys/fs/cgroup/memory.max}, {@code memory.current}), then v1
- * ({@code sys/fs/cgroup/memory/memory.limit_in_bytes}, {@code memory.usage_in_bytes}); see the kernel's
+ * ({@code sys/fs/cgroup/<own cgroup>/memory.max}, {@code memory.current}, walking up to the root), then
+ * v1 ({@code sys/fs/cgroup/memory/<own cgroup>/memory.limit_in_bytes}, {@code memory.usage_in_bytes});
+ * the own cgroup comes from {@code proc/self/cgroup}; see the kernel's
  * Documentation/admin-guide/cgroup-v2.rst and cgroup-v1/memory.rst. A v1 "no limit" is a huge number
  * (PAGE_COUNTER_MAX pages), so any limit at or above MemTotal counts as none.
  */
@@ -44,14 +46,54 @@ public final class MemoryInfoReader {
             available = total;
         }
         OptionalLong limit = OptionalLong.empty();
-        Optional<long[]> cg = cgroup("sys/fs/cgroup/memory.max", "sys/fs/cgroup/memory.current")
-                .or(() -> cgroup("sys/fs/cgroup/memory/memory.limit_in_bytes", "sys/fs/cgroup/memory/memory.usage_in_bytes"));
+        Optional<long[]> cg = walkUp("sys/fs/cgroup", ownCgroup(true), "memory.max", "memory.current")
+                .or(() -> walkUp("sys/fs/cgroup/memory", ownCgroup(false), "memory.limit_in_bytes", "memory.usage_in_bytes"));
         if (cg.isPresent() && cg.get()[0] < total) {
             long lim = cg.get()[0];
             limit = OptionalLong.of(lim);
             available = Math.min(available, Math.max(0, lim - cg.get()[1]));
         }
         return new MemoryInfo(total, available, limit);
+    }
+
+    /**
+     * This process's cgroup path from {@code proc/self/cgroup}: the {@code 0::/path} line for v2, the
+     * line whose controllers include {@code memory} for v1; {@code /} when unknown (inside a container
+     * the namespace root is the container's own cgroup).
+     */
+    private String ownCgroup(boolean v2) {
+        Path self = root.resolve("proc/self/cgroup");
+        if (!Files.exists(self)) {
+            return "/";
+        }
+        for (String line : readLines(self)) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && (v2 ? f[0].equals("0") && f[1].isEmpty() : Arrays.asList(f[1].split(",")).contains("memory"))) {
+                return f[2].isEmpty() ? "/" : f[2];
+            }
+        }
+        return "/";
+    }
+
+    /**
+     * The binding limit from the process's cgroup up to the hierarchy root: every ancestor's limit
+     * applies too, so the level with the least room left wins.
+     */
+    private Optional<long[]> walkUp(String mount, String cgroupPath, String limitFile, String usageFile) {
+        Path dir = Path.of(cgroupPath.equals("/") ? "" : cgroupPath.substring(1));
+        Optional<long[]> binding = Optional.empty();
+        while (true) {
+            String base = dir.toString().isEmpty() ? mount : mount + "/" + dir;
+            Optional<long[]> level = cgroup(base + "/" + limitFile, base + "/" + usageFile);
+            if (level.isPresent() && (binding.isEmpty()
+                    || level.get()[0] - level.get()[1] < binding.get()[0] - binding.get()[1])) {
+                binding = level;
+            }
+            if (dir.toString().isEmpty()) {
+                return binding;
+            }
+            dir = dir.getParent() == null ? Path.of("") : dir.getParent();
+        }
     }
 
     /** {limit, usage}, or empty when the limit file is absent or says "max". */

@@ -36,6 +36,14 @@ class HardwareDetectorTest {
     }
 
     @Test
+    void cgroupV2LimitOfAParentSliceBindsAProcessInASubCgroup() {
+        // a host process in system.slice/jnim.service: its own cgroup says "max", the slice limits to 2 GiB (1 GiB used)
+        Hardware hw = new HardwareDetector(Fixtures.HARDWARE.resolve("host-slice-cgroup2"), GpuProbe.none()).detect(Settings.defaults());
+        assertThat(hw.memory().cgroupLimit()).hasValue(2L << 30);
+        assertThat(hw.memory().availableBytes()).isEqualTo(1L << 30);
+    }
+
+    @Test
     void armWithoutLimitHasNoX86Isa() {
         Hardware hw = new HardwareDetector(Fixtures.HARDWARE.resolve("arm-nolimit"), GpuProbe.none())
                 .detect(Settings.defaults());
