@@ -1,5 +1,6 @@
 package dev.jnim.cli;
 
+import dev.jnim.cache.ModelRef;
 import dev.jnim.manifest.ModelEntry;
 import dev.jnim.manifest.Profile;
 import dev.jnim.manifest.ProfileSelectionException;
@@ -53,6 +54,11 @@ final class DownloadToCacheCommand implements Callable<Integer> {
         return CommandSupport.guard(spec, () -> {
             Environment.Context c = environment.context();
             PrintWriter out = spec.commandLine().getOut();
+            if (which.profiles.isEmpty() && ModelRef.parse(c.settings().model().modelName()) instanceof ModelRef.LocalDir local) {
+                out.println("NIM_MODEL_NAME is the local directory " + local.dir() + "; it is served in place, nothing to download");
+                out.flush();
+                return 0;
+            }
             record Job(ModelEntry model, Profile profile) {}
             List<Job> jobs = new ArrayList<>();
             if (which.all) {

@@ -173,6 +173,16 @@ class ModelUtilitiesTest {
     }
 
     @Test
+    void aLocalDirectoryNeedsNoDownload() throws Exception {
+        env.put("NIM_MODEL_NAME", tmp.resolve("src").toString());
+        Run r = run(new DownloadToCacheCommand(environment(null)));
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsExactly("NIM_MODEL_NAME is the local directory " + tmp.resolve("src")
+                + "; it is served in place, nothing to download");
+        assertThat(tmp.resolve("cache/models--src")).doesNotExist();
+    }
+
+    @Test
     void unknownProfileFailsWithTheValidOnes() {
         Run r = run(new DownloadToCacheCommand(environment(null)), "--profiles", "gpu-fp8");
         assertThat(r.code()).isEqualTo(1);
