@@ -85,7 +85,13 @@ final class BlobDownloader {
                     }
                     break;
                 } catch (RemoteFetcher.RangeNotSatisfiable e) {
-                    // The partial file is already whole (or longer than the file): verify it as is.
+                    // The partial file may already be whole (the process died before the rename): verify it as is.
+                    if (expectedSize.isEmpty()) {
+                        expectedSize = e.size;
+                    }
+                    if (expectedSha.isEmpty()) {
+                        expectedSha = e.sha256;
+                    }
                     if (expectedSize.isPresent() && offset == expectedSize.getAsLong()) {
                         break;
                     }

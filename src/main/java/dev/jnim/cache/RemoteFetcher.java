@@ -120,7 +120,11 @@ final class RemoteFetcher {
             }
             r.body().close();
             if (status == 416) {
-                throw new RangeNotSatisfiable();
+                // RFC 9110 15.5.17: the answer's "Content-Range: bytes */<length>" gives the file's size.
+                OptionalLong size = linkedSize.isPresent() ? linkedSize : h.firstValue("Content-Range")
+                        .filter(cr -> cr.matches("bytes \\*/\\d+"))
+                        .map(cr -> OptionalLong.of(Long.parseLong(cr.substring(cr.indexOf('/') + 1)))).orElse(OptionalLong.empty());
+                throw new RangeNotSatisfiable(size, linkedSha);
             }
             if (status == 429 || status >= 500) {
                 // Overload and server-side failures are usually brief: let the downloader retry.
@@ -138,10 +142,15 @@ final class RemoteFetcher {
         }
     }
 
-    /** The requested range starts at or after the end of the file. */
+    /** The requested range starts at or after the end of the file, whose size and sha256 are given when known. */
     static final class RangeNotSatisfiable extends IOException {
-        RangeNotSatisfiable() {
+        final OptionalLong size;
+        final Optional<String> sha256;
+
+        RangeNotSatisfiable(OptionalLong size, Optional<String> sha256) {
             super("416 Range Not Satisfiable");
+            this.size = size;
+            this.sha256 = sha256;
         }
     }
 

@@ -151,6 +151,17 @@ class DownloadTest {
     }
 
     @Test
+    void aPartialFileThatIsAlreadyWholeIsVerifiedNotDownloadedAgain() throws Exception {
+        String key = dev.jnim.manifest.ProfileIds.sha256Hex(profile.files().get(1).uri().getBytes(StandardCharsets.UTF_8));
+        Path blobs = Files.createDirectories(tmp.resolve("models--acme--tiny-vlm/blobs"));
+        Files.write(blobs.resolve(key + ".incomplete"), WEIGHTS); // the earlier process died before the rename
+        Path dir = cache(tmp, settings(hub)).ensure(model, profile);
+        assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
+        assertThat(hub.requests.stream().filter(r -> r.server().equals("cdn")).map(FakeHub.Request::range))
+                .containsExactly("bytes=" + WEIGHTS.length + "-"); // answered 416: nothing downloaded again
+    }
+
+    @Test
     void wrongChecksumFromTheHubIsRejectedAndNothingIsPublished() {
         hub.lieAboutSha(REPO, "main", "model.safetensors", "f".repeat(64));
         assertThatThrownBy(() -> cache(tmp, settings(hub)).ensure(model, profile))

@@ -260,7 +260,7 @@ final class FakeHub implements AutoCloseable {
             if (range != null) {
                 from = Integer.parseInt(range.replace("bytes=", "").replace("-", ""));
                 if (from >= content.length) {
-                    head(out, "416 Range Not Satisfiable", 0, "");
+                    head(out, "416 Range Not Satisfiable", 0, "Content-Range: bytes */" + content.length + "\r\n");
                     return;
                 }
                 extra = "Content-Range: bytes " + from + "-" + (content.length - 1) + "/" + content.length + "\r\n";
