@@ -91,6 +91,7 @@ public final class ManifestParser {
         String pw = where + " profile " + name;
         Map<String, String> tags = new LinkedHashMap<>();
         p.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
+        checkTags(tags, pw);
         List<ProfileFile> files = new ArrayList<>();
         for (JsonNode f : p.path("files")) {
             String uri = required(f, "uri", pw + " file");
@@ -111,6 +112,24 @@ public final class ManifestParser {
             throw new ManifestException(pw + " declares id " + declared.get() + " but its content hashes to " + id);
         }
         return new Profile(id, name, model, tags, files);
+    }
+
+    /** Tags jnim computes with must parse, so a typo fails when the manifest is read, not at selection. */
+    private static void checkTags(Map<String, String> tags, String where) {
+        for (String key : List.of("tp", "pp")) {
+            String v = tags.get(key);
+            if (v != null && !v.matches("[1-9]\\d{0,3}")) {
+                throw new ManifestException(where + ": tag " + key + "='" + v + "' must be a positive integer");
+            }
+        }
+        String mem = tags.get("min_memory_gib");
+        if (mem != null && !mem.matches("\\d+(\\.\\d+)?")) {
+            throw new ManifestException(where + ": tag min_memory_gib='" + mem + "' must be a number of GiB");
+        }
+        String device = tags.get("device");
+        if (device != null && !device.equals("cpu") && !device.equals("gpu")) {
+            throw new ManifestException(where + ": tag device='" + device + "' must be cpu or gpu");
+        }
     }
 
     /** The {@code file} query parameter of hf:// and ngc:// URIs, else the last path segment. */

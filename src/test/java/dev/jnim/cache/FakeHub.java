@@ -273,6 +273,7 @@ final class FakeHub implements AutoCloseable {
             if (dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 out.write(content, from, len / 2);
                 out.flush();
+                Thread.sleep(200); // let the client read what was sent: it discards buffered bytes once the connection fails
                 return; // closing the socket now: the client sees fewer bytes than Content-Length
             }
             if (stallsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

@@ -88,7 +88,10 @@ class ManifestLoaderTest {
     @Test
     void malformedManifestsAreErrors() {
         for (String yaml : List.of("models: 3", "models:\n  - description: no name\n", "models:\n  - name: a/b\n    profiles: []\n",
-                "models:\n  - name: a/b\n    profiles:\n      - name: p\n        files: [{uri: 'x', sha256: 'XYZ'}]\n")) {
+                "models:\n  - name: a/b\n    profiles:\n      - name: p\n        files: [{uri: 'x', sha256: 'XYZ'}]\n",
+                "models:\n  - name: a/b\n    profiles:\n      - name: p\n        tags: {tp: two}\n        files: [{uri: 'file:///x'}]\n",
+                "models:\n  - name: a/b\n    profiles:\n      - name: p\n        tags: {min_memory_gib: 4GB}\n        files: [{uri: 'file:///x'}]\n",
+                "models:\n  - name: a/b\n    profiles:\n      - name: p\n        tags: {device: tpu}\n        files: [{uri: 'file:///x'}]\n")) {
             assertThatThrownBy(() -> ManifestParser.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "t"))
                     .as(yaml).isInstanceOf(ManifestException.class);
         }
