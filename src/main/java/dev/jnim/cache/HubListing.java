@@ -70,7 +70,8 @@ final class HubListing {
             Files.move(tmp, saved, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return files;
         } catch (java.net.ConnectException e) {
-            throw new CacheException("cannot reach " + sources.hfEndpoint() + " to list hf://" + repo + " (" + e.getMessage()
+            throw new CacheException("cannot reach " + sources.hfEndpoint() + " to list hf://" + repo + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
                     + "); a repository not yet in the cache needs network access", e);
         } catch (IOException e) {
             throw new CacheException("cannot list hf://" + repo + ": " + e, e);

@@ -93,8 +93,9 @@ final class RemoteFetcher {
             try {
                 r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (java.net.ConnectException e) {
-                throw new CacheException("cannot connect to " + origin(url) + " to download " + describe(source)
-                        + " (" + e.getMessage() + "); files not in the cache need network access", e);
+                throw new CacheException("cannot connect to " + url.getScheme() + "://" + url.getAuthority() + " to download "
+                        + describe(source) + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + "); files not in the cache need network access", e);
             }
             HttpHeaders h = r.headers();
             if (linkedSha.isEmpty()) {
@@ -186,8 +187,11 @@ final class RemoteFetcher {
         return h.firstValueAsLong("Content-Length");
     }
 
+    /** scheme://host:port with the default port filled in, to compare origins (RFC 6454). */
     private static String origin(URI u) {
-        return u.getScheme().toLowerCase(Locale.ROOT) + "://" + u.getHost().toLowerCase(Locale.ROOT) + ":" + u.getPort();
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        int port = u.getPort() != -1 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+        return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     private static String unquote(String etag) {

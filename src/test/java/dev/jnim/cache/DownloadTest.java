@@ -230,6 +230,16 @@ class DownloadTest {
     }
 
     @Test
+    void noNetworkAndNothingCachedSaysSo() {
+        var s = settings(hub);
+        hub.close();
+        assertThatThrownBy(() -> cache(tmp, s).ensure(model, profile))
+                .isInstanceOf(CacheException.class)
+                .hasMessageStartingWith("cannot connect to " + hub.hubUrl() + " to download hf://acme/tiny-vlm:main?file=config.json (")
+                .hasMessageEndingWith("); files not in the cache need network access");
+    }
+
+    @Test
     void missingFileIs404() {
         ModelEntry m = model(REPO, "main", file("hf://" + REPO + ":main?file=nope.json"));
         assertThatThrownBy(() -> cache(tmp, settings(hub)).ensure(m, m.profiles().getFirst()))
