@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jnim.config.Settings;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,12 +38,13 @@ final class HubListing {
     }
 
     List<String> files(String repo, String revision, Path repoDir) throws InterruptedException {
-        Path saved = repoDir.resolve("refs").resolve(revision + ".files");
+        Path saved = repoDir.resolve("refs").resolve(ModelCache.folder(revision) + ".files");
         try {
             if (Files.isRegularFile(saved)) {
                 return Files.readAllLines(saved).stream().filter(l -> !l.isBlank()).toList();
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sources.hfEndpoint() + "/api/models/" + repo + "/revision/" + revision))
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sources.hfEndpoint() + "/api/models/" + repo + "/revision/"
+                    + URLEncoder.encode(revision, StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(60)).GET();
             sources.hfToken().reveal().ifPresent(t -> b.header("Authorization", "Bearer " + t));
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -79,9 +79,14 @@ public final class ModelCache {
         return root.path().resolve("models--" + modelName.replace("/", "--"));
     }
 
+    /** A revision as one folder name: {@code refs/pr/1} becomes {@code refs--pr--1}. */
+    static String folder(String revision) {
+        return revision.replace("/", "--");
+    }
+
     /** Where the model's files appear, one plain model directory per revision. */
     public Path snapshotDir(ModelEntry model) {
-        return repoDir(model.name()).resolve("snapshots").resolve(model.revision());
+        return repoDir(model.name()).resolve("snapshots").resolve(folder(model.revision()));
     }
 
     /** Whether every file of the profile is in the cache (and of the expected size when known). */
@@ -211,7 +216,7 @@ public final class ModelCache {
 
     /** Where the source URI of snapshot file {@code path} is recorded. */
     private Path sourceRecord(ModelEntry model, String path) {
-        return repoDir(model.name()).resolve("sources").resolve(model.revision())
+        return repoDir(model.name()).resolve("sources").resolve(folder(model.revision()))
                 .resolve(ProfileIds.sha256Hex(path.getBytes(StandardCharsets.UTF_8)));
     }
 
