@@ -167,7 +167,9 @@ class SettingsTest {
     void readmeDocumentsEveryVariable() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         for (EnvVar v : EnvVar.values()) {
-            assertThat(readme).as(v.name()).contains("| `" + v.name() + "` |");
+            String def = v.defaultValue().isEmpty() ? "—" : "`" + v.defaultValue() + "`";
+            assertThat(readme).as("README row of %s (default and meaning as in EnvVar)", v.name())
+                    .contains("| `" + v.name() + "` | " + def + " | " + v.meaning().replace("|", "\\|") + " |");
         }
     }
 }
