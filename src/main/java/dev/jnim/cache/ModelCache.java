@@ -230,8 +230,9 @@ public final class ModelCache {
     }
 
     /**
-     * {@code create-model-store}: a plain model directory at {@code dest} with the profile's files
-     * (hard links to the cached blobs where possible, copies otherwise), fetching missing files first.
+     * {@code create-model-store}: a plain model directory at {@code dest} with copies of the profile's
+     * files, fetching missing files first. Copies, not links: editing a file of the store must never
+     * change the verified blob in the cache.
      */
     public Path createModelStore(ModelEntry model, Profile profile, Path dest) throws InterruptedException {
         Path snapshot = ensure(model, profile);
@@ -241,12 +242,9 @@ public final class ModelCache {
                 Path from = snapshot.resolve(f.path()).toRealPath();
                 Path to = safeResolve(dest.toAbsolutePath(), f.path());
                 Files.createDirectories(to.getParent());
-                Files.deleteIfExists(to);
-                try {
-                    Files.createLink(to, from);
-                } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(from, to);
-                }
+                Path tmp = to.resolveSibling("." + to.getFileName() + ".copy-tmp");
+                Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new CacheException("cannot create the model store " + dest + ": " + e, e);

@@ -198,6 +198,9 @@ class ModelUtilitiesTest {
         assertThat(Files.readString(store.resolve("config.json"))).contains("bfloat16");
         assertThat(Files.isSymbolicLink(store.resolve("model.safetensors"))).isFalse();
         assertThat(Files.readString(store.resolve("model.safetensors"))).isEqualTo("weights");
+        Files.writeString(store.resolve("config.json"), "edited");  // a copy: the cache keeps its verified file
+        var snapshot = tmp.resolve("cache/models--acme--local-vlm/snapshots/r1");
+        assertThat(Files.readString(snapshot.resolve("config.json"))).contains("bfloat16");
         assertThat(r.out()).containsExactly("Created model store for profile " + id("cpu-bf16") + " (cpu-bf16) at " + store.toAbsolutePath());
     }
 }
