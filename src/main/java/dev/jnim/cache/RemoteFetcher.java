@@ -115,7 +115,10 @@ final class RemoteFetcher {
                 continue;
             }
             if (status == 200 || status == 206) {
-                Optional<String> sha = linkedSha.or(() -> h.firstValue("ETag").map(RemoteFetcher::unquote).filter(RemoteFetcher::isSha256));
+                // Only the hub promises that a 64-hex ETag is the content's sha256 (LFS); elsewhere an ETag is opaque.
+                Optional<String> sha = source instanceof SourceUri.Hf
+                        ? linkedSha.or(() -> h.firstValue("ETag").map(RemoteFetcher::unquote).filter(RemoteFetcher::isSha256))
+                        : linkedSha;
                 OptionalLong total = linkedSize.isPresent() ? linkedSize : total(h, status);
                 return new Opened(r.body(), status == 206, total, sha);
             }
