@@ -276,6 +276,16 @@ class DownloadTest {
     }
 
     @Test
+    void plainUrlSourceWithAManifestChecksum() throws Exception {
+        String url = hub.cdnUrl() + "/blob/" + FakeHub.sha(WEIGHTS);
+        ModelEntry m = model("acme/url-model", "v1",
+                new ProfileFile(url, "model.safetensors", Optional.of(FakeHub.sha(WEIGHTS)), OptionalLong.of(WEIGHTS.length)));
+        Path dir = cache(tmp, settings(hub)).ensure(m, m.profiles().getFirst());
+        assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
+        assertThat(hub.requests).singleElement().extracting(FakeHub.Request::authorization).isNull();
+    }
+
+    @Test
     void localAndMissingClasspathSources() throws Exception {
         Path src = Files.writeString(tmp.resolve("local-config.json"), "{}");
         ModelEntry m = model("local/m", "v1", new ProfileFile(src.toUri().toString(), "config.json", Optional.empty(), OptionalLong.empty()));
