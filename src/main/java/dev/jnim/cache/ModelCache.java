@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,8 @@ public final class ModelCache {
     /** Files of one profile fetched side by side. */
     static final int PARALLEL_DOWNLOADS = 4;
 
-    private final CacheRoot root;
+    private final Supplier<CacheRoot> rootSource;
+    private volatile CacheRoot root;
     private final BlobDownloader downloader;
 
     public ModelCache(CacheRoot root, HttpClient client, Settings.Sources sources, ProgressListener progress) {
@@ -54,14 +56,20 @@ public final class ModelCache {
 
     /** As above with the time a transfer may go without receiving a byte before it is resumed. */
     public ModelCache(CacheRoot root, HttpClient client, Settings.Sources sources, ProgressListener progress, Duration stallTimeout) {
-        this.root = root;
+        this(() -> root, client, sources, progress, stallTimeout);
+    }
+
+    private ModelCache(Supplier<CacheRoot> rootSource, HttpClient client, Settings.Sources sources, ProgressListener progress,
+                       Duration stallTimeout) {
+        this.rootSource = rootSource;
         this.downloader = new BlobDownloader(new RemoteFetcher(client, sources), progress, 5, stallTimeout);
     }
 
     /** The cache at {@code NIM_CACHE_PATH}, or its per-user fallback when that cannot be created. */
     public static ModelCache open(Settings settings, HttpClient client, ProgressListener progress) {
-        return new ModelCache(CacheRoot.resolve(settings.model().cachePath(), CacheRoot.userFallback()),
-                client, settings.sources(), progress);
+        // Resolved on first use: listing profiles of a manifest model never touches the disk.
+        return new ModelCache(() -> CacheRoot.resolve(settings.model().cachePath(), CacheRoot.userFallback()),
+                client, settings.sources(), progress, Duration.ofSeconds(60));
     }
 
     /** HTTP/1.1 (large bodies from CDNs), redirects handled by {@link RemoteFetcher}. */
@@ -70,13 +78,23 @@ public final class ModelCache {
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
+    /** The cache directory, created (or replaced by the fallback) on first use. */
     public CacheRoot root() {
-        return root;
+        CacheRoot r = root;
+        if (r == null) {
+            synchronized (this) {
+                if (root == null) {
+                    root = rootSource.get();
+                }
+                r = root;
+            }
+        }
+        return r;
     }
 
     /** {@code models--org--name}: the hub's folder naming. */
     public Path repoDir(String modelName) {
-        return root.path().resolve("models--" + modelName.replace("/", "--"));
+        return root().path().resolve("models--" + modelName.replace("/", "--"));
     }
 
     /** A revision as one folder name: {@code refs/pr/1} becomes {@code refs--pr--1}. */
@@ -109,8 +127,8 @@ public final class ModelCache {
                 missing.add(f);
             }
         }
-        if (!missing.isEmpty() && !root.writable()) {
-            throw new CacheException("the cache " + root.path() + " is read-only and lacks " + missing.getFirst().path()
+        if (!missing.isEmpty() && !root().writable()) {
+            throw new CacheException("the cache " + root().path() + " is read-only and lacks " + missing.getFirst().path()
                     + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : "") + " of profile " + profile.label()
                     + "; fill it with download-to-cache or mount it writable");
         }
@@ -187,7 +205,7 @@ public final class ModelCache {
                 Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new CacheException("cannot write the cache " + root.path() + " (" + e + ")", e);
+            throw new CacheException("cannot write the cache " + root().path() + " (" + e + ")", e);
         }
     }
 

@@ -98,6 +98,7 @@ class ModelUtilitiesTest {
         Run r = run(new ListModelProfilesCommand(environment("a6000-geforce")));
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEmpty();
+        assertThat(tmp.resolve("cache")).as("listing does not create the cache").doesNotExist();
         int cores = Runtime.getRuntime().availableProcessors();
         assertThat(r.out()).containsExactly(
                 "SYSTEM INFO",
