@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jnim", mixinStandardHelpOptions = true, version = "jnim 0.1.0",
         description = "Vision-language-model inference microservice for the JVM, configured like NVIDIA NIM.",
-        subcommands = {ServeCommand.class, GoldenCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, GoldenCommand.class, BenchCommand.class, ListModelProfilesCommand.class,
+                DownloadToCacheCommand.class, CreateModelStoreCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

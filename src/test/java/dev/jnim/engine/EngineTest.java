@@ -228,6 +228,10 @@ class EngineTest {
         RequestHandle h = e.submit(request(0, 30, 500));
         EngineEvent first = h.next(10, TimeUnit.SECONDS);
         assertThat(first).isInstanceOf(EngineEvent.Delta.class);
+        long held = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (e.stats().kvUsedBlocks() == 0 && System.nanoTime() < held) {
+            Thread.sleep(1); // stats are published at the end of the step that sent the delta
+        }
         assertThat(e.stats().kvUsedBlocks()).isGreaterThan(0);
         h.cancel();
         Result r = collect(h);
