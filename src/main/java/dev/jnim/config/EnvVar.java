@@ -42,6 +42,8 @@ public enum EnvVar {
     HF_ENDPOINT("https://huggingface.co", "Hugging Face hub (or mirror) base URL for `hf://` files."),
     NGC_ENDPOINT("https://api.ngc.nvidia.com", "NGC registry API base URL for `ngc://` files."),
     NGC_AUTH_ENDPOINT("https://authn.nvidia.com/token", "NGC token service used to exchange a legacy NGC_API_KEY for a session token."),
+    NIM_ALLOW_LONG_MAX_MODEL_LEN("0", "1: accept a NIM_MAX_MODEL_LEN above the model's max_position_embeddings "
+            + "(quality past the trained length is not guaranteed)."),
     NIM_MAX_BATCHED_TOKENS("", "Token budget of one engine step (prefill chunks + decodes, >= 1). Unset: chosen by the engine."),
     NIM_MAX_PENDING_REQUESTS("", "Maximum requests waiting for admission (>= 1); beyond it requests get 429. Unset: chosen by the engine."),
     NIM_NUM_THREADS("", "Compute threads for model forward and vision encoder (>= 1). Unset: the available cores."),

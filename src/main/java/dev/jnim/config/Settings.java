@@ -40,7 +40,8 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
                         Optional<Path> manifestPath, Path cachePath, TokenizerMode tokenizerMode) {}
 
     /** Engine knobs; the optional ones are derived from the model and memory when unset. */
-    public record Engine(OptionalInt maxNumSeqs, OptionalInt maxModelLen, OptionalInt maxBatchedTokens,
+    public record Engine(OptionalInt maxNumSeqs, OptionalInt maxModelLen, boolean allowLongMaxModelLen,
+                         OptionalInt maxBatchedTokens,
                          double kvCacheFraction, boolean enableKvCacheReuse, Duration encoderBatching,
                          OptionalDouble encoderKvRatioTargetSeqLen, OptionalInt numThreads) {}
 
@@ -83,6 +84,7 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
         var engine = new Engine(
                 r.optionalIntAtLeast(EnvVar.NIM_MAX_NUM_SEQS, 1),
                 r.optionalIntAtLeast(EnvVar.NIM_MAX_MODEL_LEN, 1),
+                r.flag(EnvVar.NIM_ALLOW_LONG_MAX_MODEL_LEN),
                 r.optionalIntAtLeast(EnvVar.NIM_MAX_BATCHED_TOKENS, 1),
                 r.fraction(EnvVar.NIM_KVCACHE_PERCENT),
                 r.flag(EnvVar.NIM_ENABLE_KV_CACHE_REUSE),
@@ -179,6 +181,7 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
         v.put(EnvVar.HF_ENDPOINT, sources.hfEndpoint().toString());
         v.put(EnvVar.NGC_ENDPOINT, sources.ngcEndpoint().toString());
         v.put(EnvVar.NGC_AUTH_ENDPOINT, sources.ngcAuthEndpoint().toString());
+        v.put(EnvVar.NIM_ALLOW_LONG_MAX_MODEL_LEN, bit(engine.allowLongMaxModelLen()));
         v.put(EnvVar.NIM_MAX_BATCHED_TOKENS, derived(engine.maxBatchedTokens()));
         v.put(EnvVar.NIM_MAX_PENDING_REQUESTS, derived(server.maxPendingRequests()));
         v.put(EnvVar.NIM_NUM_THREADS, derived(engine.numThreads()));

@@ -49,7 +49,7 @@ public record ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int ma
         if (len > modelMax && !allowLongerModelLen) {
             throw new IllegalArgumentException("NIM_MAX_MODEL_LEN=" + len + " is above the model's maximum of "
                     + modelMax + " tokens (max_position_embeddings); lower it, or set "
-                    + "JNIM_ALLOW_LONG_MAX_MODEL_LEN=1 to run past what the model was trained for");
+                    + "NIM_ALLOW_LONG_MAX_MODEL_LEN=1 to run past what the model was trained for");
         }
         long activations = activationBytes(model, maxBatchedTokens);
         long free = availableBytes - weightBytes - activations;

@@ -61,6 +61,7 @@ class SettingsTest {
                 "an http:// or https:// URL");
         c(EnvVar.NGC_AUTH_ENDPOINT, "http://127.0.0.1:9999/token", s -> s.sources().ngcAuthEndpoint().getPort() == 9999,
                 "/token", "an http:// or https:// URL");
+        c(EnvVar.NIM_ALLOW_LONG_MAX_MODEL_LEN, "1", s -> s.engine().allowLongMaxModelLen(), "yes", "0 or 1");
         c(EnvVar.NIM_MAX_BATCHED_TOKENS, "2048", s -> s.engine().maxBatchedTokens().equals(java.util.OptionalInt.of(2048)), "1e3", "an integer >= 1");
         c(EnvVar.NIM_MAX_PENDING_REQUESTS, "64", s -> s.server().maxPendingRequests().equals(java.util.OptionalInt.of(64)), "0", "an integer >= 1");
         c(EnvVar.NIM_NUM_THREADS, "2", s -> s.engine().numThreads().equals(java.util.OptionalInt.of(2)), "two", "an integer >= 1");
