@@ -33,7 +33,7 @@ public class MatMulBenchmark {
     @Param({"F32", "BF16", "Q8_0"})
     public String dtype;
 
-    @Param({"1", "8", "64"})
+    @Param({"1", "4", "8", "16", "64"})
     public int tokens;
 
     static final int ROWS = 4096;

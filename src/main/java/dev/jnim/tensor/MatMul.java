@@ -29,6 +29,8 @@ public final class MatMul {
     private static final int L = F.length();
     private static final VectorSpecies<Integer> I = RowDecoder.I;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Up to this many tokens, BF16 weights are widened in registers rather than into a scratch copy. */
+    private static final int SMALL_BATCH = 8;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private MatMul() {
@@ -52,6 +54,15 @@ public final class MatMul {
             pool.parallelFor(groups, 8, (s, e) -> {
                 for (int g = s; g < e; g++) {
                     gemvRows(w, g * 4, Math.min(4, rows - g * 4), xin, out);
+                }
+            });
+            return;
+        }
+        if (T <= SMALL_BATCH && RowDecoder.packed(w) && VectorMath.WIDE) {
+            int groups = (rows + 3) / 4;
+            pool.parallelFor(groups, 4, (s, e) -> {
+                for (int g = s; g < e; g++) {
+                    smallBatchRows(w, g * 4, Math.min(4, rows - g * 4), xin, T, out);
                 }
             });
             return;
@@ -151,6 +162,126 @@ public final class MatMul {
         } else {
             store4(out, r0, a0, a1, a2, a3);
         }
+    }
+
+    /**
+     * Rows {@code [r0, r0+n)} times T ≤ 8 tokens for packed BF16 weights, straight from memory:
+     * 4×4 register tiles for full groups, {@link #dot} on a widened row for the rest. The weight
+     * rows (a few KB) stay in L1 between token groups, so memory is still read once.
+     */
+    private static void smallBatchRows(Matrix w, int r0, int n, float[] x, int T, float[] out) {
+        int cols = w.cols();
+        int rows = w.rows();
+        int t = 0;
+        if (n == 4) {
+            for (; t + 4 <= T; t += 4) {
+                tile4x4Bf16(w.data(), (long) r0 * cols * 2, cols, x, t * cols, out, t * rows + r0, rows);
+            }
+        }
+        if (t < T) {
+            float[] s = scratch(n * cols);
+            RowDecoder.decodePacked(w, r0, n, s);
+            for (; t < T; t++) {
+                for (int i = 0; i < n; i++) {
+                    out[t * rows + r0 + i] = dot(s, i * cols, x, t * cols, cols);
+                }
+            }
+        }
+    }
+
+    /** The 4-rows × 4-tokens tile of {@link #tile4x4}, widening packed BF16 rows in registers. */
+    private static void tile4x4Bf16(MemorySegment seg, long rowOff, int cols, float[] x, int xOff, float[] out,
+                                    int outOff, int outStride) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        long b1 = rowOff + cols * 2L, b2 = b1 + cols * 2L, b3 = b2 + cols * 2L;
+        int x1 = xOff + cols, x2 = x1 + cols, x3 = x2 + cols;
+        for (int j = 0; j < cols; j += 2 * L) {
+            IntVector i0 = IntVector.fromMemorySegment(I, seg, rowOff + 2L * j, LE);
+            IntVector i1 = IntVector.fromMemorySegment(I, seg, b1 + 2L * j, LE);
+            IntVector i2 = IntVector.fromMemorySegment(I, seg, b2 + 2L * j, LE);
+            IntVector i3 = IntVector.fromMemorySegment(I, seg, b3 + 2L * j, LE);
+            // Even elements of the block first, then odd ones: the packed order (see RowDecoder).
+            FloatVector v0 = i0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector v1 = i1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector v2 = i2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector v3 = i3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector u = FloatVector.fromArray(F, x, xOff + j);
+            a00 = v0.fma(u, a00); a01 = v1.fma(u, a01); a02 = v2.fma(u, a02); a03 = v3.fma(u, a03);
+            u = FloatVector.fromArray(F, x, x1 + j);
+            a10 = v0.fma(u, a10); a11 = v1.fma(u, a11); a12 = v2.fma(u, a12); a13 = v3.fma(u, a13);
+            u = FloatVector.fromArray(F, x, x2 + j);
+            a20 = v0.fma(u, a20); a21 = v1.fma(u, a21); a22 = v2.fma(u, a22); a23 = v3.fma(u, a23);
+            u = FloatVector.fromArray(F, x, x3 + j);
+            a30 = v0.fma(u, a30); a31 = v1.fma(u, a31); a32 = v2.fma(u, a32); a33 = v3.fma(u, a33);
+            v0 = i0.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+            v1 = i1.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+            v2 = i2.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+            v3 = i3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats();
+            u = FloatVector.fromArray(F, x, xOff + j + L);
+            a00 = v0.fma(u, a00); a01 = v1.fma(u, a01); a02 = v2.fma(u, a02); a03 = v3.fma(u, a03);
+            u = FloatVector.fromArray(F, x, x1 + j + L);
+            a10 = v0.fma(u, a10); a11 = v1.fma(u, a11); a12 = v2.fma(u, a12); a13 = v3.fma(u, a13);
+            u = FloatVector.fromArray(F, x, x2 + j + L);
+            a20 = v0.fma(u, a20); a21 = v1.fma(u, a21); a22 = v2.fma(u, a22); a23 = v3.fma(u, a23);
+            u = FloatVector.fromArray(F, x, x3 + j + L);
+            a30 = v0.fma(u, a30); a31 = v1.fma(u, a31); a32 = v2.fma(u, a32); a33 = v3.fma(u, a33);
+        }
+        // One 4-way butterfly per token (see VectorMath), inline so no vector escapes.
+        FloatVector h0 = a00.blend(a01, VectorMath.M8)
+                .add(a00.rearrange(VectorMath.S8).blend(a01.rearrange(VectorMath.S8), VectorMath.M8));
+        FloatVector y0 = a02.blend(a03, VectorMath.M8)
+                .add(a02.rearrange(VectorMath.S8).blend(a03.rearrange(VectorMath.S8), VectorMath.M8));
+        FloatVector z0 = h0.blend(y0, VectorMath.M4)
+                .add(h0.rearrange(VectorMath.S4).blend(y0.rearrange(VectorMath.S4), VectorMath.M4));
+        z0 = z0.add(z0.rearrange(VectorMath.S2));
+        z0 = z0.add(z0.rearrange(VectorMath.S1));
+        int q0 = outOff + 0 * outStride;
+        out[q0] = z0.lane(0);
+        out[q0 + 1] = z0.lane(8);
+        out[q0 + 2] = z0.lane(4);
+        out[q0 + 3] = z0.lane(12);
+        FloatVector h1 = a10.blend(a11, VectorMath.M8)
+                .add(a10.rearrange(VectorMath.S8).blend(a11.rearrange(VectorMath.S8), VectorMath.M8));
+        FloatVector y1 = a12.blend(a13, VectorMath.M8)
+                .add(a12.rearrange(VectorMath.S8).blend(a13.rearrange(VectorMath.S8), VectorMath.M8));
+        FloatVector z1 = h1.blend(y1, VectorMath.M4)
+                .add(h1.rearrange(VectorMath.S4).blend(y1.rearrange(VectorMath.S4), VectorMath.M4));
+        z1 = z1.add(z1.rearrange(VectorMath.S2));
+        z1 = z1.add(z1.rearrange(VectorMath.S1));
+        int q1 = outOff + 1 * outStride;
+        out[q1] = z1.lane(0);
+        out[q1 + 1] = z1.lane(8);
+        out[q1 + 2] = z1.lane(4);
+        out[q1 + 3] = z1.lane(12);
+        FloatVector h2 = a20.blend(a21, VectorMath.M8)
+                .add(a20.rearrange(VectorMath.S8).blend(a21.rearrange(VectorMath.S8), VectorMath.M8));
+        FloatVector y2 = a22.blend(a23, VectorMath.M8)
+                .add(a22.rearrange(VectorMath.S8).blend(a23.rearrange(VectorMath.S8), VectorMath.M8));
+        FloatVector z2 = h2.blend(y2, VectorMath.M4)
+                .add(h2.rearrange(VectorMath.S4).blend(y2.rearrange(VectorMath.S4), VectorMath.M4));
+        z2 = z2.add(z2.rearrange(VectorMath.S2));
+        z2 = z2.add(z2.rearrange(VectorMath.S1));
+        int q2 = outOff + 2 * outStride;
+        out[q2] = z2.lane(0);
+        out[q2 + 1] = z2.lane(8);
+        out[q2 + 2] = z2.lane(4);
+        out[q2 + 3] = z2.lane(12);
+        FloatVector h3 = a30.blend(a31, VectorMath.M8)
+                .add(a30.rearrange(VectorMath.S8).blend(a31.rearrange(VectorMath.S8), VectorMath.M8));
+        FloatVector y3 = a32.blend(a33, VectorMath.M8)
+                .add(a32.rearrange(VectorMath.S8).blend(a33.rearrange(VectorMath.S8), VectorMath.M8));
+        FloatVector z3 = h3.blend(y3, VectorMath.M4)
+                .add(h3.rearrange(VectorMath.S4).blend(y3.rearrange(VectorMath.S4), VectorMath.M4));
+        z3 = z3.add(z3.rearrange(VectorMath.S2));
+        z3 = z3.add(z3.rearrange(VectorMath.S1));
+        int q3 = outOff + 3 * outStride;
+        out[q3] = z3.lane(0);
+        out[q3 + 1] = z3.lane(8);
+        out[q3 + 2] = z3.lane(4);
+        out[q3 + 3] = z3.lane(12);
     }
 
     private static void gemv4F32(MemorySegment seg, int cols, int r0, float[] x, float[] out) {
