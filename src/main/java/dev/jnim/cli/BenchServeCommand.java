@@ -70,7 +70,7 @@ final class BenchServeCommand implements Callable<Integer> {
             description = "Seed of the prompt words (same seed, same prompts). Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--temperature", defaultValue = "0", paramLabel = "X", description = "Sampling temperature. Default: ${DEFAULT-VALUE}.")
     double temperature;
 
     @Option(names = "--ignore-eos", negatable = true, defaultValue = "true", fallbackValue = "true",

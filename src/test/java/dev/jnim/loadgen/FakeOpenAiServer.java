@@ -74,6 +74,12 @@ final class FakeOpenAiServer implements AutoCloseable {
     record Received(String path, JsonNode body, String authorization) {
     }
 
+    static {
+        // Without TCP_NODELAY, Nagle's algorithm and the client's delayed ACK hold small chunks up
+        // to 40 ms, which would blur the injected delays. Read once, when the JDK server first loads.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
