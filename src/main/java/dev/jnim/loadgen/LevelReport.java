@@ -1,5 +1,6 @@
 package dev.jnim.loadgen;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,7 @@ public record LevelReport(int concurrency, int requests, int succeeded, int fail
                 durationNanos / 1e9, tokens, withUsage,
                 promptCount > 0 ? (double) promptSum / promptCount : Double.NaN,
                 cachedCount > 0 ? (double) cachedSum / cachedCount : Double.NaN,
-                Summary.ofNanos(java.util.Arrays.copyOf(ttft, nTtft)), Summary.ofNanos(itl), Summary.ofNanos(e2e),
+                Summary.ofNanos(Arrays.copyOf(ttft, nTtft)), Summary.ofNanos(itl), Summary.ofNanos(e2e),
                 errors, examples);
     }
 }

@@ -1,11 +1,14 @@
 package dev.jnim.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnim.loadgen.FakeOpenAiServer.Mode;
 import dev.jnim.loadgen.FakeOpenAiServer.Script;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -205,7 +208,7 @@ class LoadGeneratorTest {
             server.disableModels();
             var b = new SettingsBuilder(server.url());
             b.model = null;
-            org.assertj.core.api.Assertions.assertThatThrownBy(b::run)
+            assertThatThrownBy(b::run)
                     .isInstanceOf(LoadgenException.class).hasMessageContaining("404").hasMessageContaining("--model");
             assertThat(server.received()).isEmpty();
         }
@@ -248,7 +251,7 @@ class LoadGeneratorTest {
             var b = new SettingsBuilder(server.url());
             b.concurrency = List.of(4);
             b.requests = 2 * cycle.length;
-            b.timeout = java.time.Duration.ofMillis(700);
+            b.timeout = Duration.ofMillis(700);
             long t0 = System.nanoTime();
             LevelReport l = b.run().levels().getFirst();
 
@@ -265,7 +268,7 @@ class LoadGeneratorTest {
 
     @Test
     void aRefusedConnectionIsAConnectionError() throws Exception {
-        java.net.URI url;
+        URI url;
         try (var server = new FakeOpenAiServer(i -> Script.ok(1, 0, 0))) {
             url = server.url();
         }
@@ -282,7 +285,7 @@ class LoadGeneratorTest {
             var b = new SettingsBuilder(server.url());
             b.concurrency = List.of(2, 4, 8);
             b.requests = 100;
-            b.maxDuration = java.time.Duration.ofMillis(1000);
+            b.maxDuration = Duration.ofMillis(1000);
             long t0 = System.nanoTime();
             BenchReport r = b.run();
 
