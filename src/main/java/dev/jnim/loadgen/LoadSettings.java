@@ -49,6 +49,10 @@ public record LoadSettings(URI baseUrl, List<Integer> concurrency, int requests,
         if (requestTimeout.isNegative() || requestTimeout.isZero() || maxDuration.isNegative() || maxDuration.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        if (apiKey != null && (apiKey.isEmpty() || apiKey.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f))) {
+            // A control character would be refused by the HTTP client inside every worker; say it once.
+            throw new IllegalArgumentException("the API key is empty or contains control characters");
+        }
         if (warmupRequests < 0) {
             throw new IllegalArgumentException("warm-up requests must be >= 0: " + warmupRequests);
         }

@@ -40,6 +40,9 @@ class LoadSettingsTest {
         s.timeout = Duration.ZERO;
         assertThatThrownBy(s::build).hasMessageContaining("timeouts");
         s.timeout = Duration.ofSeconds(1);
+        s.apiKey = "sk-with-newline\n";
+        assertThatThrownBy(s::build).hasMessageContaining("API key").message().doesNotContain("sk-with-newline");
+        s.apiKey = null;
         s.requests = 0;
         assertThatThrownBy(s::build).hasMessageContaining("requests");
     }
