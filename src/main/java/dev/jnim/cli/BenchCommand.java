@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** {@code jnim bench ...}: whole-model and serving benchmarks (kernel benchmarks: {@code jnim bench jmh}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: 'model' (forward pass speed). Kernel benchmarks run with './jnim bench jmh'.",
-        subcommands = {BenchModelCommand.class, BenchEngineCommand.class})
+        description = "Benchmarks: 'model' (forward pass), 'engine' (batching in-process), 'serve' (HTTP load generator)."
+                + " Kernel benchmarks run with './jnim bench jmh'.",
+        subcommands = {BenchModelCommand.class, BenchEngineCommand.class, BenchServeCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {

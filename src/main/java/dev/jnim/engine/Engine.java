@@ -42,6 +42,8 @@ public final class Engine implements AutoCloseable {
     private final ForwardBatch batch = new ForwardBatch();
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Requests submitted and not yet finished (for {@link #idle}; stats lag a step behind). */
+    private final AtomicInteger active = new AtomicInteger();
     private final Thread thread;
     private volatile boolean accepting = true;
     private volatile boolean stopped;
@@ -111,6 +113,7 @@ public final class Engine implements AutoCloseable {
             throw new RequestRejectedException(429, null, "too many requests are waiting ("
                     + config.maxWaiting() + "); retry later");
         }
+        active.incrementAndGet();
         RequestHandle handle = new RequestHandle(request.id(), config.outboxCapacity(), this);
         IncrementalDetokenizer detok = tokenizer == null ? null
                 : new IncrementalDetokenizer(tokenizer, request.skipSpecialTokens());
@@ -130,8 +133,7 @@ public final class Engine implements AutoCloseable {
 
     /** True when no request is queued or running. */
     public boolean idle() {
-        EngineStats s = stats;
-        return queued.get() == 0 && s.running() == 0 && s.waiting() == 0 && inbox.isEmpty();
+        return active.get() == 0;
     }
 
     /**
@@ -314,6 +316,8 @@ public final class Engine implements AutoCloseable {
             queued.decrementAndGet();
         }
         scheduler.remove(s);
+        publishStats(); // so that a client seeing the end also sees the blocks back
+        active.decrementAndGet();
         int cached = Math.max(0, s.cachedPromptTokens);
         s.handle.finish(new EngineEvent.Finished(reason, text,
                 new EngineEvent.Usage(s.promptLength, s.generated(), cached), error));
