@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,7 +112,7 @@ final class BenchEngineCommand implements Callable<Integer> {
             workers.add(Thread.ofVirtual().start(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < n) {
-                    int[] p = random(promptTokens, model.vocabSize(), 1000 + i);
+                    int[] p = BenchSupport.randomTokens(promptTokens, model.vocabSize(), 1000 + i);
                     long start = System.nanoTime();
                     RequestHandle h = engine.submit(GenerationRequest.of("b" + i, p, SamplingParams.GREEDY, maxTokens)
                             .withIgnoreEos(true));
@@ -156,7 +155,7 @@ final class BenchEngineCommand implements Callable<Integer> {
     }
 
     private void prefixTtft(CausalLM model) throws InterruptedException {
-        int[] system = random(sharedPrefix, model.vocabSize(), 7);
+        int[] system = BenchSupport.randomTokens(sharedPrefix, model.vocabSize(), 7);
         int len = sharedPrefix + 32 + 8;
         int blocks = 4 * ((len + KvLayout.BLOCK_SIZE - 1) / KvLayout.BLOCK_SIZE) + 8;
         double[] medians = new double[2];
@@ -166,7 +165,7 @@ final class BenchEngineCommand implements Callable<Integer> {
                 double[] t = new double[5];
                 for (int i = -1; i < t.length; i++) { // -1 fills the cache (and warms up)
                     int[] p = Arrays.copyOf(system, sharedPrefix + 32);
-                    System.arraycopy(random(32, model.vocabSize(), 50 + i), 0, p, sharedPrefix, 32);
+                    System.arraycopy(BenchSupport.randomTokens(32, model.vocabSize(), 50 + i), 0, p, sharedPrefix, 32);
                     long start = System.nanoTime();
                     RequestHandle h = engine.submit(GenerationRequest.of("p" + i, p, SamplingParams.GREEDY, 1)
                             .withIgnoreEos(true));
@@ -187,12 +186,4 @@ final class BenchEngineCommand implements Callable<Integer> {
                 sharedPrefix, medians[0], medians[1], medians[0] / medians[1]);
     }
 
-    private static int[] random(int n, int vocab, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) {
-            t[i] = r.nextInt(vocab);
-        }
-        return t;
-    }
 }

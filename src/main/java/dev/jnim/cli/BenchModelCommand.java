@@ -18,7 +18,6 @@ import dev.jnim.weights.WeightSource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
@@ -94,7 +93,7 @@ final class BenchModelCommand implements Callable<Integer> {
                 name, dtype.name().toLowerCase(), weightBytes / 1e6, limit);
         try (KvCache cache = new KvCache(model.kvLayout(), totalBlocks)) {
             BlockPool pool = new BlockPool(totalBlocks);
-            int[] prompt = randomTokens(promptTokens, model.vocabSize(), 1);
+            int[] prompt = BenchSupport.randomTokens(promptTokens, model.vocabSize(), 1);
             double[] prefill = new double[runs];
             for (int r = -1; r < runs; r++) { // r = -1 is warm-up
                 BlockTable t = new BlockTable();
@@ -109,7 +108,7 @@ final class BenchModelCommand implements Callable<Integer> {
                 }
                 t.releaseAll(pool);
             }
-            System.out.printf("  prefill %d tokens: %.1f tokens/s%n", promptTokens, median(prefill));
+            System.out.printf("  prefill %d tokens: %.1f tokens/s%n", promptTokens, BenchSupport.median(prefill));
             double batch1 = 0;
             for (int batch : batches) {
                 double[] rates = new double[runs];
@@ -119,7 +118,7 @@ final class BenchModelCommand implements Callable<Integer> {
                         rates[r] = rate;
                     }
                 }
-                double m = median(rates);
+                double m = BenchSupport.median(rates);
                 if (batch == 1) {
                     batch1 = m;
                 }
@@ -139,7 +138,7 @@ final class BenchModelCommand implements Callable<Integer> {
         for (int i = 0; i < batch; i++) {
             tables[i] = new BlockTable();
             tables[i].ensureCapacity(16 + steps, pool);
-            b.add(randomTokens(16, vocab, 100 + i), 0, 16, 0, tables[i].array(), ForwardBatch.Logits.LAST);
+            b.add(BenchSupport.randomTokens(16, vocab, 100 + i), 0, 16, 0, tables[i].array(), ForwardBatch.Logits.LAST);
         }
         float[] logits = model.forward(b, cache);
         for (int i = 0; i < batch; i++) {
@@ -175,18 +174,5 @@ final class BenchModelCommand implements Callable<Integer> {
         return best;
     }
 
-    private static int[] randomTokens(int n, int vocab, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) {
-            t[i] = r.nextInt(vocab);
-        }
-        return t;
-    }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
 }
