@@ -13,6 +13,7 @@ import dev.jnim.model.ForwardBatch;
 import dev.jnim.model.LoadOptions;
 import dev.jnim.model.ModelConfig;
 import dev.jnim.model.ModelRegistry;
+import dev.jnim.model.VisionLanguageModel;
 import dev.jnim.tensor.ComputePool;
 import dev.jnim.tensor.Npy;
 import dev.jnim.weights.SafetensorsFile;
@@ -104,18 +105,22 @@ final class GoldenModelRunner {
             int vocab = model.vocabSize();
             int maxLen = prompts.stream().mapToInt(p -> p.length).max().orElse(0) + 16;
             int blocks = batch * ((maxLen + KvLayout.BLOCK_SIZE - 1) / KvLayout.BLOCK_SIZE) + 1;
+            List<Generator.PromptEmbeddings> embeddings = null;
+            if (model instanceof VisionLanguageModel vlm) {
+                embeddings = imageEmbeddings(caseDir, kase, vlm, prompts, todo, checks);
+            }
             try (KvCache cache = new KvCache(model.kvLayout(), blocks)) {
                 BlockPool blockPool = new BlockPool(blocks);
                 if (todo.containsKey("logits")) {
                     float[] exp = npy(caseDir, todo.remove("logits")).floats();
-                    checks.add(compareLogits(model, cache, blockPool, prompts, columns, exp, seqLen, vocab));
+                    checks.add(compareLogits(model, cache, blockPool, prompts, columns, exp, seqLen, vocab, embeddings));
                 }
                 JsonNode greedy = todo.remove("greedy_ids");
                 JsonNode steps = todo.remove("generate_step_logits");
                 if (greedy != null || steps != null) {
                     int n = greedy != null ? npy(caseDir, greedy).shape()[1] : npy(caseDir, steps).shape()[0];
                     List<Generator.Generation> gens = new Generator(model, cache, blockPool)
-                            .generate(prompts, Collections.nCopies(batch, SamplingParams.GREEDY), n, true);
+                            .generate(prompts, Collections.nCopies(batch, SamplingParams.GREEDY), n, true, embeddings);
                     if (steps != null) {
                         checks.add(compareSteps(npy(caseDir, steps).floats(), gens, batch, n, vocab));
                     }
@@ -135,8 +140,54 @@ final class GoldenModelRunner {
         return new Report(name, config.architecture(), weightsLabel, checks, null);
     }
 
+    /**
+     * Encodes the case's {@code pixel_values}, checks the tower and connector outputs when the case
+     * has them, and returns for each prompt the feature rows that replace its image tokens.
+     */
+    private static List<Generator.PromptEmbeddings> imageEmbeddings(Path caseDir, JsonNode kase,
+            VisionLanguageModel vlm, List<int[]> prompts, Map<String, JsonNode> todo, List<Check> checks) {
+        Npy px = npy(caseDir, kase.path("inputs").path("pixel_values"));
+        int[] sh = px.shape();
+        int perImage = sh[sh.length - 1] * sh[sh.length - 2] * sh[sh.length - 3];
+        int images = px.floats().length / perImage;
+        VisionLanguageModel.ImageFeatures f = vlm.encodeImages(px.floats(), images);
+        JsonNode vision = todo.remove("image_features_vision");
+        if (vision != null) {
+            Err e = new Err();
+            float[] exp = npy(caseDir, vision).floats();
+            e.addAll(f.vision(), exp);
+            checks.add(e.check("image_features_vision"));
+        }
+        JsonNode projected = todo.remove("image_features_projected");
+        if (projected != null) {
+            Err e = new Err();
+            e.addAll(f.projected(), npy(caseDir, projected).floats());
+            checks.add(e.check("image_features_projected"));
+        }
+        List<Generator.PromptEmbeddings> out = new ArrayList<>();
+        int next = 0;
+        for (int[] prompt : prompts) {
+            List<Integer> pos = new ArrayList<>();
+            for (int i = 0; i < prompt.length; i++) {
+                if (prompt[i] == vlm.imageTokenId()) {
+                    pos.add(i);
+                }
+            }
+            int h = f.hidden();
+            float[] rows = java.util.Arrays.copyOfRange(f.projected(), next * h, (next + pos.size()) * h);
+            next += pos.size();
+            out.add(new Generator.PromptEmbeddings(pos.stream().mapToInt(Integer::intValue).toArray(), rows, h));
+        }
+        if (next * f.hidden() != f.projected().length) {
+            throw new IllegalStateException("the prompts hold " + next + " image tokens but the images give "
+                    + f.projected().length / f.hidden() + " feature rows");
+        }
+        return out;
+    }
+
     private static Check compareLogits(CausalLM model, KvCache cache, BlockPool pool, List<int[]> prompts,
-                                       List<int[]> columns, float[] expected, int seqLen, int vocab) {
+                                       List<int[]> columns, float[] expected, int seqLen, int vocab,
+                                       List<Generator.PromptEmbeddings> embeddings) {
         Err err = new Err();
         for (int b = 0; b < prompts.size(); b++) {
             int[] prompt = prompts.get(b);
@@ -147,6 +198,12 @@ final class GoldenModelRunner {
                 }
                 ForwardBatch fb = new ForwardBatch();
                 fb.add(prompt, 0, prompt.length, 0, table.array(), ForwardBatch.Logits.ALL);
+                Generator.PromptEmbeddings pe = embeddings == null ? null : embeddings.get(b);
+                if (pe != null) {
+                    for (int k = 0; k < pe.positions().length; k++) {
+                        fb.setEmbedding(pe.positions()[k], pe.rows(), k * pe.hidden());
+                    }
+                }
                 float[] logits = model.forward(fb, cache);
                 int[] cols = columns.get(b);
                 for (int i = 0; i < prompt.length; i++) {
@@ -218,6 +275,15 @@ final class GoldenModelRunner {
                 }
                 count++;
             }
+        }
+
+        void addAll(float[] got, float[] exp) {
+            if (got.length != exp.length) {
+                bad++;
+                count++;
+                return;
+            }
+            add(got, 0, exp, 0, exp.length);
         }
 
         Check check(String name) {

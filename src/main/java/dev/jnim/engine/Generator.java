@@ -42,6 +42,19 @@ public final class Generator {
      */
     public List<Generation> generate(List<int[]> prompts, List<SamplingParams> params, int maxNewTokens,
                                      boolean keepLogits) {
+        return generate(prompts, params, maxNewTokens, keepLogits, null);
+    }
+
+    /**
+     * Replacement input embeddings of one prompt (image features): {@code positions[i]} enters the
+     * model as {@code rows[i·hidden, (i+1)·hidden)}.
+     */
+    public record PromptEmbeddings(int[] positions, float[] rows, int hidden) {
+    }
+
+    /** As {@link #generate(List, List, int, boolean)}, with image features for some prompts (null entries: none). */
+    public List<Generation> generate(List<int[]> prompts, List<SamplingParams> params, int maxNewTokens,
+                                     boolean keepLogits, List<PromptEmbeddings> embeddings) {
         int n = prompts.size();
         if (params.size() != n) {
             throw new IllegalArgumentException("one SamplingParams per prompt");
@@ -71,7 +84,14 @@ public final class Generator {
                         throw new IllegalStateException("KV cache exhausted: " + pool.freeCount() + " free blocks");
                     }
                     if (step == 0) {
+                        int base = batch.numTokens();
                         batch.add(prompt, 0, prompt.length, 0, tables[i].array(), ForwardBatch.Logits.LAST);
+                        PromptEmbeddings e = embeddings == null ? null : embeddings.get(i);
+                        if (e != null) {
+                            for (int k = 0; k < e.positions().length; k++) {
+                                batch.setEmbedding(base + e.positions()[k], e.rows(), k * e.hidden());
+                            }
+                        }
                     } else {
                         last[0] = out[i][step - 1];
                         batch.add(last, 0, 1, ctx - 1, tables[i].array(), ForwardBatch.Logits.LAST);

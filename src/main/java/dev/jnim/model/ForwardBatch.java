@@ -27,8 +27,12 @@ public final class ForwardBatch {
     private int[][] blockTables = new int[8][];
     private int numLogits;
     private int[] logitTokens = new int[64];
+    // Input embeddings that replace the token embedding (image features), per token; null = none.
+    private float[][] embedSrc = new float[64][];
+    private int[] embedOff = new int[64];
 
     public void clear() {
+        java.util.Arrays.fill(embedSrc, 0, numTokens, null);
         numTokens = 0;
         numSeqs = 0;
         numLogits = 0;
@@ -70,7 +74,30 @@ public final class ForwardBatch {
             tokens = Arrays.copyOf(tokens, cap);
             positions = Arrays.copyOf(positions, cap);
             seqOf = Arrays.copyOf(seqOf, cap);
+            embedSrc = Arrays.copyOf(embedSrc, cap);
+            embedOff = Arrays.copyOf(embedOff, cap);
         }
+    }
+
+    /**
+     * Makes token {@code t} (flat index) enter the model as the row {@code src[off, off + hidden)}
+     * instead of its token embedding: how image features replace the image placeholder tokens.
+     */
+    public void setEmbedding(int t, float[] src, int off) {
+        if (t < 0 || t >= numTokens) {
+            throw new IndexOutOfBoundsException("token " + t + " of " + numTokens);
+        }
+        embedSrc[t] = src;
+        embedOff[t] = off;
+    }
+
+    /** The replacement embedding of token {@code t}, or null. */
+    public float[] embeddingSource(int t) {
+        return embedSrc[t];
+    }
+
+    public int embeddingOffset(int t) {
+        return embedOff[t];
     }
 
     public int numTokens() {

@@ -4,6 +4,7 @@ import dev.jnim.kv.KvCache;
 import dev.jnim.kv.KvLayout;
 import dev.jnim.tensor.Activations;
 import dev.jnim.tensor.ComputePool;
+import dev.jnim.tensor.Linear;
 import dev.jnim.tensor.Matrix;
 import dev.jnim.tensor.PagedAttention;
 import dev.jnim.tensor.RmsNorm;
@@ -61,19 +62,19 @@ public final class LlamaModel implements CausalLM {
             String p = prefix + "layers." + i + ".";
             layers[i] = new Layer(
                     w.get(p + "input_layernorm.weight", h).toFloatArray(),
-                    Linear.load(w, p + "self_attn.q_proj", cfg.qDim(), h, cfg.qkvBias(), opts),
-                    Linear.load(w, p + "self_attn.k_proj", cfg.kvDim(), h, cfg.qkvBias(), opts),
-                    Linear.load(w, p + "self_attn.v_proj", cfg.kvDim(), h, cfg.qkvBias(), opts),
-                    Linear.load(w, p + "self_attn.o_proj", h, cfg.qDim(), cfg.oBias(), opts),
+                    w.linear(p + "self_attn.q_proj", cfg.qDim(), h, cfg.qkvBias(), opts.quantize() != null),
+                    w.linear(p + "self_attn.k_proj", cfg.kvDim(), h, cfg.qkvBias(), opts.quantize() != null),
+                    w.linear(p + "self_attn.v_proj", cfg.kvDim(), h, cfg.qkvBias(), opts.quantize() != null),
+                    w.linear(p + "self_attn.o_proj", h, cfg.qDim(), cfg.oBias(), opts.quantize() != null),
                     w.get(p + "post_attention_layernorm.weight", h).toFloatArray(),
-                    Linear.load(w, p + "mlp.gate_proj", cfg.intermediateSize(), h, cfg.mlpBias(), opts),
-                    Linear.load(w, p + "mlp.up_proj", cfg.intermediateSize(), h, cfg.mlpBias(), opts),
-                    Linear.load(w, p + "mlp.down_proj", h, cfg.intermediateSize(), cfg.mlpBias(), opts));
+                    w.linear(p + "mlp.gate_proj", cfg.intermediateSize(), h, cfg.mlpBias(), opts.quantize() != null),
+                    w.linear(p + "mlp.up_proj", cfg.intermediateSize(), h, cfg.mlpBias(), opts.quantize() != null),
+                    w.linear(p + "mlp.down_proj", h, cfg.intermediateSize(), cfg.mlpBias(), opts.quantize() != null));
         }
         this.finalNorm = w.get(prefix + "norm.weight", h).toFloatArray();
         if (w.contains(headName)) {
-            this.lmHead = Linear.load(w, headName.substring(0, headName.length() - ".weight".length()),
-                    cfg.vocabSize(), h, false, opts);
+            this.lmHead = w.linear(headName.substring(0, headName.length() - ".weight".length()),
+                    cfg.vocabSize(), h, false, opts.quantize() != null);
         } else if (cfg.tieWordEmbeddings()) {
             Matrix head = opts.quantize() != null ? embed.quantizeQ8_0() : embed;
             this.lmHead = new Linear(head, null);
@@ -142,7 +143,12 @@ public final class LlamaModel implements CausalLM {
             if (tok < 0 || tok >= cfg.vocabSize()) {
                 throw new ModelException("token id " + tok + " outside the vocabulary [0, " + cfg.vocabSize() + ")");
             }
-            RowDecoder.decodeRow(embed, tok, x, t * h);
+            float[] src = batch.embeddingSource(t);
+            if (src != null) {
+                System.arraycopy(src, batch.embeddingOffset(t), x, t * h, h);
+            } else {
+                RowDecoder.decodeRow(embed, tok, x, t * h);
+            }
             rope.angles(batch.position(t), cos, sin, t * half);
         }
         for (int l = 0; l < layers.length; l++) {

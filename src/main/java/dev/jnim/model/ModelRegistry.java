@@ -20,7 +20,8 @@ public final class ModelRegistry {
             "LlamaForCausalLM", (c, w, o) -> new LlamaModel(c.architecture(),
                     DecoderConfig.parse(c.json(), c.source(), false), w, "model.", "lm_head.weight", o),
             "Qwen2ForCausalLM", (c, w, o) -> new LlamaModel(c.architecture(),
-                    DecoderConfig.parse(c.json(), c.source(), true), w, "model.", "lm_head.weight", o)));
+                    DecoderConfig.parse(c.json(), c.source(), true), w, "model.", "lm_head.weight", o),
+            "LlavaForConditionalGeneration", LlavaModel::new));
 
     private ModelRegistry() {
     }

@@ -1,6 +1,8 @@
 package dev.jnim.weights;
 
 import dev.jnim.tensor.DType;
+import dev.jnim.tensor.Linear;
+import dev.jnim.tensor.Matrix;
 import dev.jnim.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Optional;
@@ -40,6 +42,18 @@ public interface WeightSource extends AutoCloseable {
                     + ", expected a float dtype (F32, BF16, F16)");
         }
         return t;
+    }
+
+    /**
+     * The linear layer {@code prefix.weight} {@code [out × in]} with, if {@code withBias},
+     * {@code prefix.bias}; quantised to Q8_0 at load time when {@code quantize}.
+     */
+    default Linear linear(String prefix, int out, int in, boolean withBias, boolean quantize) {
+        Matrix m = Matrix.of(get(prefix + ".weight", out, in));
+        if (quantize) {
+            m = m.quantizeQ8_0();
+        }
+        return new Linear(m, withBias ? get(prefix + ".bias", out).toFloatArray() : null);
     }
 
     /** The most common float dtype of the tensors (the checkpoint's precision). */

@@ -59,12 +59,23 @@ class GoldenModelRunnerTest {
     }
 
     @Test
+    void llavaWithClipTowerAndMlpProjector() throws Exception {
+        GoldenModelRunner.Report r = GoldenModelRunner.run(golden("llava-clip-mlp"), false, pool);
+        assertThat(r.checks()).extracting(GoldenModelRunner.Check::name).containsExactly("image_features_vision",
+                "image_features_projected", "logits", "generate_step_logits", "greedy_ids");
+        for (GoldenModelRunner.Check c : r.checks()) {
+            assertThat(c.pass()).as(c.name() + ": " + c.detail()).isTrue();
+        }
+        assertThat(r.checks().get(0).maxAbs()).isLessThan(2e-5);
+    }
+
+    @Test
     void unsupportedArchitectureIsReportedNotRun(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("case.json"), "{\"name\":\"x\",\"expected\":{}}");
         Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"MllamaForConditionalGeneration\"]}");
         GoldenModelRunner.Report r = GoldenModelRunner.run(dir, false, pool);
         assertThat(r.unsupported()).startsWith("unsupported architecture: MllamaForConditionalGeneration")
-                .contains("LlamaForCausalLM", "Qwen2ForCausalLM");
+                .contains("LlamaForCausalLM", "Qwen2ForCausalLM", "LlavaForConditionalGeneration");
         assertThat(r.passed()).isFalse();
     }
 

@@ -1,0 +1,89 @@
+package dev.jnim.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnim.kv.KvCache;
+import dev.jnim.kv.KvLayout;
+import dev.jnim.tensor.ComputePool;
+import dev.jnim.tensor.Gelu;
+import dev.jnim.vision.ClipVisionTower;
+import dev.jnim.vision.MlpProjector;
+import dev.jnim.vision.VisionConfig;
+import dev.jnim.weights.WeightSource;
+
+/**
+ * LLaVA-1.5 ({@code LlavaForConditionalGeneration}, HF {@code modeling_llava}): a CLIP vision tower
+ * read at {@code vision_feature_layer}, an MLP projector, and a Llama text model in which each
+ * {@code <image>} token is replaced by one projected feature row, image by image.
+ */
+public final class LlavaModel implements VisionLanguageModel {
+
+    private final LlamaModel text;
+    private final ClipVisionTower tower;
+    private final MlpProjector projector;
+    private final int imageTokenId;
+    private final ComputePool pool;
+
+    LlavaModel(ModelConfig c, WeightSource w, LoadOptions opts) {
+        JsonNode root = c.json();
+        JsonNode textCfg = root.path("text_config");
+        String textType = textCfg.path("model_type").asText("llama");
+        if (!textType.equals("llama") && !textType.equals("qwen2")) {
+            throw new ModelException(c.source() + ": LLaVA text model_type '" + textType
+                    + "' is not supported (llama, qwen2)");
+        }
+        DecoderConfig dec = DecoderConfig.parse(textCfg, c.source(), textType.equals("qwen2"));
+        this.text = new LlamaModel(c.architecture(), dec, w, "language_model.model.", "language_model.lm_head.weight",
+                opts);
+        VisionConfig vc = VisionConfig.parse(root.path("vision_config"), "clip");
+        this.tower = new ClipVisionTower(vc, w, "vision_tower.vision_model.",
+                root.path("vision_feature_layer").asInt(-2),
+                root.path("vision_feature_select_strategy").asText("default"));
+        this.projector = new MlpProjector(w, "multi_modal_projector.", vc.hiddenSize(), dec.hiddenSize(),
+                Gelu.Kind.of(root.path("projector_hidden_act").asText("gelu")));
+        this.imageTokenId = root.path("image_token_index").asInt(32000);
+        this.pool = opts.pool();
+    }
+
+    @Override
+    public int imageTokenId() {
+        return imageTokenId;
+    }
+
+    @Override
+    public ImageFeatures encodeImages(float[] pixelValues, int numImages) {
+        float[] vision = tower.encode(pool, pixelValues, numImages);
+        int rows = numImages * tower.tokensPerImage();
+        float[] projected = projector.project(pool, vision, rows);
+        return new ImageFeatures(vision, projected, tower.tokensPerImage(), text.decoder().hiddenSize());
+    }
+
+    @Override
+    public String architecture() {
+        return text.architecture();
+    }
+
+    @Override
+    public DecoderConfig decoder() {
+        return text.decoder();
+    }
+
+    @Override
+    public KvLayout kvLayout() {
+        return text.kvLayout();
+    }
+
+    @Override
+    public long weightBytesPerStep() {
+        return text.weightBytesPerStep();
+    }
+
+    @Override
+    public float[] forward(ForwardBatch batch, KvCache cache) {
+        return text.forward(batch, cache);
+    }
+
+    @Override
+    public void close() {
+        text.close();
+    }
+}
