@@ -21,7 +21,8 @@ public final class ModelRegistry {
                     DecoderConfig.parse(c.json(), c.source(), false), w, "model.", "lm_head.weight", o),
             "Qwen2ForCausalLM", (c, w, o) -> new LlamaModel(c.architecture(),
                     DecoderConfig.parse(c.json(), c.source(), true), w, "model.", "lm_head.weight", o),
-            "LlavaForConditionalGeneration", LlavaModel::new));
+            "LlavaForConditionalGeneration", LlavaModel::new,
+            "Idefics3ForConditionalGeneration", Idefics3Model::new));
 
     private ModelRegistry() {
     }

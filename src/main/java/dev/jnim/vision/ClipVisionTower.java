@@ -89,17 +89,7 @@ public final class ClipVisionTower {
         float[] x = new float[seq * d];
         for (int img = 0; img < n; img++) {
             int base = img * c * size * size;
-            for (int py = 0; py < side; py++) {
-                for (int px = 0; px < side; px++) {
-                    int row = (py * side + px) * patchLen;
-                    for (int ch = 0; ch < c; ch++) {
-                        for (int y = 0; y < p; y++) {
-                            System.arraycopy(pixels, base + ch * size * size + (py * p + y) * size + px * p,
-                                    patches, row + ch * p * p + y * p, p);
-                        }
-                    }
-                }
-            }
+            Patches.unfold(pixels, base, c, size, size, p, patches);
             MatMul.matmul(pool, patches, cfg.numPatches(), patchEmbed, emb);
             System.arraycopy(classEmbed, 0, x, 0, d);
             System.arraycopy(emb, 0, x, d, cfg.numPatches() * d);

@@ -70,12 +70,22 @@ class GoldenModelRunnerTest {
     }
 
     @Test
+    void idefics3WithSplitTilesAndPixelShuffle() throws Exception {
+        GoldenModelRunner.Report r = GoldenModelRunner.run(golden("idefics3-split-tiles"), false, pool);
+        assertThat(r.checks()).hasSize(5);
+        for (GoldenModelRunner.Check c : r.checks()) {
+            assertThat(c.pass()).as(c.name() + ": " + c.detail()).isTrue();
+        }
+    }
+
+    @Test
     void unsupportedArchitectureIsReportedNotRun(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("case.json"), "{\"name\":\"x\",\"expected\":{}}");
         Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"MllamaForConditionalGeneration\"]}");
         GoldenModelRunner.Report r = GoldenModelRunner.run(dir, false, pool);
         assertThat(r.unsupported()).startsWith("unsupported architecture: MllamaForConditionalGeneration")
-                .contains("LlamaForCausalLM", "Qwen2ForCausalLM", "LlavaForConditionalGeneration");
+                .contains("LlamaForCausalLM", "Qwen2ForCausalLM", "LlavaForConditionalGeneration",
+                        "Idefics3ForConditionalGeneration");
         assertThat(r.passed()).isFalse();
     }
 
