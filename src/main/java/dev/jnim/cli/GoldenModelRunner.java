@@ -13,6 +13,7 @@ import dev.jnim.model.ForwardBatch;
 import dev.jnim.model.LoadOptions;
 import dev.jnim.model.ModelConfig;
 import dev.jnim.model.ModelRegistry;
+import dev.jnim.model.Qwen2VLModel;
 import dev.jnim.model.VisionLanguageModel;
 import dev.jnim.tensor.ComputePool;
 import dev.jnim.tensor.Npy;
@@ -148,8 +149,19 @@ final class GoldenModelRunner {
             VisionLanguageModel vlm, List<int[]> prompts, Map<String, JsonNode> todo, List<Check> checks) {
         Npy px = npy(caseDir, kase.path("inputs").path("pixel_values"));
         int[] sh = px.shape();
-        int perImage = sh[sh.length - 1] * sh[sh.length - 2] * sh[sh.length - 3];
-        int images = px.floats().length / perImage;
+        int images;
+        List<int[]> grids = new ArrayList<>();
+        if (vlm instanceof Qwen2VLModel qwen) {
+            long[] g = npy(caseDir, kase.path("inputs").path("image_grid_thw")).longs();
+            for (int i = 0; i < g.length; i += 3) {
+                grids.add(new int[] {(int) g[i], (int) g[i + 1], (int) g[i + 2]});
+            }
+            images = grids.size();
+            qwen.setGrids(grids.toArray(new int[0][]));
+        } else {
+            int perImage = sh[sh.length - 1] * sh[sh.length - 2] * sh[sh.length - 3];
+            images = px.floats().length / perImage;
+        }
         VisionLanguageModel.ImageFeatures f = vlm.encodeImages(px.floats(), images);
         JsonNode vision = todo.remove("image_features_vision");
         if (vision != null) {
@@ -165,8 +177,24 @@ final class GoldenModelRunner {
             checks.add(e.check("image_features_projected"));
         }
         List<Generator.PromptEmbeddings> out = new ArrayList<>();
+        List<Qwen2VLModel.RopePositions> rope = new ArrayList<>();
+        if (vlm instanceof Qwen2VLModel qwen) {
+            int gi = 0;
+            for (int[] prompt : prompts) {
+                int count = 0;
+                for (int t = 1; t < prompt.length; t++) {
+                    if (prompt[t] == vlm.imageTokenId() && prompt[t - 1] != vlm.imageTokenId()) {
+                        count++;
+                    }
+                }
+                rope.add(qwen.ropePositions(prompt, grids.subList(gi, gi + count)));
+                gi += count;
+            }
+            checkRope(caseDir, todo, checks, rope, prompts);
+        }
         int next = 0;
-        for (int[] prompt : prompts) {
+        for (int b = 0; b < prompts.size(); b++) {
+            int[] prompt = prompts.get(b);
             List<Integer> pos = new ArrayList<>();
             for (int i = 0; i < prompt.length; i++) {
                 if (prompt[i] == vlm.imageTokenId()) {
@@ -176,13 +204,54 @@ final class GoldenModelRunner {
             int h = f.hidden();
             float[] rows = java.util.Arrays.copyOfRange(f.projected(), next * h, (next + pos.size()) * h);
             next += pos.size();
-            out.add(new Generator.PromptEmbeddings(pos.stream().mapToInt(Integer::intValue).toArray(), rows, h));
+            int[] positions = pos.stream().mapToInt(Integer::intValue).toArray();
+            out.add(rope.isEmpty() ? new Generator.PromptEmbeddings(positions, rows, h)
+                    : new Generator.PromptEmbeddings(positions, rows, h, rope.get(b).positions(), rope.get(b).delta()));
         }
         if (next * f.hidden() != f.projected().length) {
             throw new IllegalStateException("the prompts hold " + next + " image tokens but the images give "
                     + f.projected().length / f.hidden() + " feature rows");
         }
         return out;
+    }
+
+    /** Checks M-RoPE positions and deltas exactly (only unpadded, single-prompt layouts are compared). */
+    private static void checkRope(Path caseDir, Map<String, JsonNode> todo, List<Check> checks,
+                                  List<Qwen2VLModel.RopePositions> rope, List<int[]> prompts) {
+        JsonNode pos = todo.remove("mrope_position_ids");
+        JsonNode deltas = todo.remove("rope_deltas");
+        int batch = prompts.size();
+        if (pos != null) {
+            Npy e = npy(caseDir, pos);
+            int seq = e.shape()[2];
+            long bad = 0;
+            long count = 0;
+            for (int b = 0; b < batch; b++) {
+                int n = prompts.get(b).length;
+                int pad = seq - n; // left padding
+                for (int axis = 0; axis < 3; axis++) {
+                    for (int i = 0; i < n; i++) {
+                        count++;
+                        if (e.longs()[(axis * batch + b) * seq + pad + i] != rope.get(b).positions()[axis][i]) {
+                            bad++;
+                        }
+                    }
+                }
+            }
+            checks.add(new Check("mrope_position_ids", bad, Double.NaN, "exact", bad == 0,
+                    (count - bad) + "/" + count + " identical"));
+        }
+        if (deltas != null) {
+            long[] e = npy(caseDir, deltas).longs();
+            int bad = 0;
+            for (int b = 0; b < batch; b++) {
+                int pad = npy(caseDir, pos).shape()[2] - prompts.get(b).length;
+                if (e[b] != rope.get(b).delta() - pad) {
+                    bad++;
+                }
+            }
+            checks.add(new Check("rope_deltas", bad, Double.NaN, "exact", bad == 0, (batch - bad) + "/" + batch + " identical"));
+        }
     }
 
     private static Check compareLogits(CausalLM model, KvCache cache, BlockPool pool, List<int[]> prompts,
@@ -202,6 +271,11 @@ final class GoldenModelRunner {
                 if (pe != null) {
                     for (int k = 0; k < pe.positions().length; k++) {
                         fb.setEmbedding(pe.positions()[k], pe.rows(), k * pe.hidden());
+                    }
+                    if (pe.rope() != null) {
+                        for (int k = 0; k < prompt.length; k++) {
+                            fb.setRopePositions(k, pe.rope()[0][k], pe.rope()[1][k], pe.rope()[2][k]);
+                        }
                     }
                 }
                 float[] logits = model.forward(fb, cache);

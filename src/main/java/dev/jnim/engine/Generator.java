@@ -46,10 +46,15 @@ public final class Generator {
     }
 
     /**
-     * Replacement input embeddings of one prompt (image features): {@code positions[i]} enters the
-     * model as {@code rows[i·hidden, (i+1)·hidden)}.
+     * Image inputs of one prompt: {@code positions[i]} enters the model as
+     * {@code rows[i·hidden, (i+1)·hidden)}; for M-RoPE models {@code rope} gives the prompt's
+     * (temporal, height, width) positions {@code [3 × n]} and decode step k uses
+     * {@code n + k + ropeDelta} on all three axes ({@code rope} null otherwise).
      */
-    public record PromptEmbeddings(int[] positions, float[] rows, int hidden) {
+    public record PromptEmbeddings(int[] positions, float[] rows, int hidden, int[][] rope, int ropeDelta) {
+        public PromptEmbeddings(int[] positions, float[] rows, int hidden) {
+            this(positions, rows, hidden, null, 0);
+        }
     }
 
     /** As {@link #generate(List, List, int, boolean)}, with image features for some prompts (null entries: none). */
@@ -91,10 +96,21 @@ public final class Generator {
                             for (int k = 0; k < e.positions().length; k++) {
                                 batch.setEmbedding(base + e.positions()[k], e.rows(), k * e.hidden());
                             }
+                            if (e.rope() != null) {
+                                for (int k = 0; k < prompt.length; k++) {
+                                    batch.setRopePositions(base + k, e.rope()[0][k], e.rope()[1][k], e.rope()[2][k]);
+                                }
+                            }
                         }
                     } else {
                         last[0] = out[i][step - 1];
+                        int base = batch.numTokens();
                         batch.add(last, 0, 1, ctx - 1, tables[i].array(), ForwardBatch.Logits.LAST);
+                        PromptEmbeddings e = embeddings == null ? null : embeddings.get(i);
+                        if (e != null && e.rope() != null) {
+                            int p = ctx - 1 + e.ropeDelta();
+                            batch.setRopePositions(base, p, p, p);
+                        }
                     }
                 }
                 float[] logits = model.forward(batch, cache);

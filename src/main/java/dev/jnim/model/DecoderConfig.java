@@ -24,7 +24,8 @@ public record DecoderConfig(
         boolean oBias,
         boolean mlpBias,
         int maxPositionEmbeddings,
-        String hiddenAct) {
+        String hiddenAct,
+        int[] mropeSection) {
 
     /**
      * Parses a decoder config from {@code node} ({@code config.json} itself or a VLM's {@code text_config}).
@@ -63,7 +64,27 @@ public record DecoderConfig(
                 attentionBias && !qkvBiasAlways,
                 ModelConfig.optBool(node, "mlp_bias", false),
                 ModelConfig.optInt(node, "max_position_embeddings", 2048),
-                act);
+                act,
+                mropeSection(node, source, headDim));
+    }
+
+    /** {@code rope_scaling.mrope_section} (Qwen2-VL), checked to cover head_dim/2; null without it. */
+    private static int[] mropeSection(JsonNode node, Path source, int headDim) {
+        JsonNode sec = node.path("rope_scaling").path("mrope_section");
+        if (!sec.isArray()) {
+            return null;
+        }
+        int[] s = new int[sec.size()];
+        int sum = 0;
+        for (int i = 0; i < s.length; i++) {
+            s[i] = sec.get(i).asInt();
+            sum += s[i];
+        }
+        if (s.length != 3 || sum != headDim / 2) {
+            throw new ModelException(source + ": rope_scaling.mrope_section " + sec + " must have 3 parts summing to "
+                    + "head_dim/2 = " + headDim / 2);
+        }
+        return s;
     }
 
     public int qDim() {

@@ -30,6 +30,9 @@ public final class ForwardBatch {
     // Input embeddings that replace the token embedding (image features), per token; null = none.
     private float[][] embedSrc = new float[64][];
     private int[] embedOff = new int[64];
+    // Multimodal rotary positions (temporal, height, width) per token, for M-RoPE models; by
+    // default all three equal the token's position.
+    private int[] ropePos = new int[3 * 64];
 
     public void clear() {
         java.util.Arrays.fill(embedSrc, 0, numTokens, null);
@@ -57,6 +60,7 @@ public final class ForwardBatch {
             int t = numTokens++;
             tokens[t] = chunk[chunkOff + i];
             positions[t] = start + i;
+            ropePos[3 * t] = ropePos[3 * t + 1] = ropePos[3 * t + 2] = start + i;
             seqOf[t] = seq;
             if (logits == Logits.ALL || (logits == Logits.LAST && i == n - 1)) {
                 if (numLogits == logitTokens.length) {
@@ -76,6 +80,7 @@ public final class ForwardBatch {
             seqOf = Arrays.copyOf(seqOf, cap);
             embedSrc = Arrays.copyOf(embedSrc, cap);
             embedOff = Arrays.copyOf(embedOff, cap);
+            ropePos = Arrays.copyOf(ropePos, 3 * cap);
         }
     }
 
@@ -89,6 +94,18 @@ public final class ForwardBatch {
         }
         embedSrc[t] = src;
         embedOff[t] = off;
+    }
+
+    /** Sets the (temporal, height, width) rotary positions of token {@code t} (M-RoPE models). */
+    public void setRopePositions(int t, int temporal, int height, int width) {
+        ropePos[3 * t] = temporal;
+        ropePos[3 * t + 1] = height;
+        ropePos[3 * t + 2] = width;
+    }
+
+    /** Rotary positions, three per token (temporal, height, width) at {@code 3·t}. */
+    public int[] ropePositions() {
+        return ropePos;
     }
 
     /** The replacement embedding of token {@code t}, or null. */

@@ -149,7 +149,11 @@ public final class LlamaModel implements CausalLM {
             } else {
                 RowDecoder.decodeRow(embed, tok, x, t * h);
             }
-            rope.angles(batch.position(t), cos, sin, t * half);
+            if (cfg.mropeSection() != null) {
+                rope.anglesMultimodal(batch.ropePositions(), 3 * t, cfg.mropeSection(), cos, sin, t * half);
+            } else {
+                rope.angles(batch.position(t), cos, sin, t * half);
+            }
         }
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];

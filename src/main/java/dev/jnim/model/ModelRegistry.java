@@ -22,7 +22,8 @@ public final class ModelRegistry {
             "Qwen2ForCausalLM", (c, w, o) -> new LlamaModel(c.architecture(),
                     DecoderConfig.parse(c.json(), c.source(), true), w, "model.", "lm_head.weight", o),
             "LlavaForConditionalGeneration", LlavaModel::new,
-            "Idefics3ForConditionalGeneration", Idefics3Model::new));
+            "Idefics3ForConditionalGeneration", Idefics3Model::new,
+            "Qwen2VLForConditionalGeneration", Qwen2VLModel::new));
 
     private ModelRegistry() {
     }

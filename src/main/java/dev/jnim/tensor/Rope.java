@@ -72,6 +72,25 @@ public final class Rope {
     }
 
     /**
+     * Multimodal RoPE (Qwen2-VL, HF {@code apply_multimodal_rotary_pos_emb}): frequency pair j takes
+     * its position from axis 0 (temporal), 1 (height) or 2 (width) as {@code section} splits the
+     * d/2 pairs, e.g. [2, 3, 3] → pairs 0-1 temporal, 2-4 height, 5-7 width.
+     */
+    public void anglesMultimodal(int[] pos3, int posOff, int[] section, float[] cos, float[] sin, int off) {
+        int axis = 0;
+        int bound = section[0];
+        for (int i = 0; i < invFreq.length; i++) {
+            while (i >= bound && axis < section.length - 1) {
+                axis++;
+                bound += section[axis];
+            }
+            float a = invFreq[i] * (float) pos3[posOff + axis];
+            cos[off + i] = (float) Math.cos(a);
+            sin[off + i] = (float) Math.sin(a);
+        }
+    }
+
+    /**
      * Rotates {@code heads} consecutive heads of {@code x} starting at {@code off} with the
      * angles at {@code csOff} of {@code cos}/{@code sin}: {@code x*cos + rotate_half(x)*sin}.
      */

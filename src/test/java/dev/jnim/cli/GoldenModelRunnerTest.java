@@ -79,13 +79,25 @@ class GoldenModelRunnerTest {
     }
 
     @Test
+    void qwen2VlWithMultimodalRope() throws Exception {
+        for (boolean bf16 : new boolean[] {false, true}) {
+            GoldenModelRunner.Report r = GoldenModelRunner.run(golden("qwen2vl-mrope-dynres"), bf16, pool);
+            assertThat(r.checks()).extracting(GoldenModelRunner.Check::name).contains("mrope_position_ids",
+                    "rope_deltas", "logits", "greedy_ids");
+            for (GoldenModelRunner.Check c : r.checks()) {
+                assertThat(c.pass()).as(c.name() + ": " + c.detail()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void unsupportedArchitectureIsReportedNotRun(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("case.json"), "{\"name\":\"x\",\"expected\":{}}");
         Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"MllamaForConditionalGeneration\"]}");
         GoldenModelRunner.Report r = GoldenModelRunner.run(dir, false, pool);
         assertThat(r.unsupported()).startsWith("unsupported architecture: MllamaForConditionalGeneration")
                 .contains("LlamaForCausalLM", "Qwen2ForCausalLM", "LlavaForConditionalGeneration",
-                        "Idefics3ForConditionalGeneration");
+                        "Idefics3ForConditionalGeneration", "Qwen2VLForConditionalGeneration");
         assertThat(r.passed()).isFalse();
     }
 

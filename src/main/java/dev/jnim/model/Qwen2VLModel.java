@@ -1,0 +1,132 @@
+package dev.jnim.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnim.kv.KvCache;
+import dev.jnim.kv.KvLayout;
+import dev.jnim.tensor.ComputePool;
+import dev.jnim.vision.Qwen2VisionTower;
+import dev.jnim.weights.WeightSource;
+import java.util.List;
+
+/**
+ * Qwen2-VL ({@code Qwen2VLForConditionalGeneration}, HF {@code modeling_qwen2_vl}): the
+ * dynamic-resolution vision transformer with its patch merger, and a Qwen2 text model with
+ * multimodal RoPE: text tokens advance all three position axes together, image tokens take
+ * (frame, row, column) of the merged grid; {@link #ropePositions} computes them as HF's
+ * {@code get_rope_index}.
+ */
+public final class Qwen2VLModel implements VisionLanguageModel {
+
+    private final LlamaModel text;
+    private final Qwen2VisionTower tower;
+    private final int imageTokenId;
+    private final int visionStartId;
+    private final int mergeSize;
+    private final ComputePool pool;
+    private int[][] lastGrids;
+
+    Qwen2VLModel(ModelConfig c, WeightSource w, LoadOptions opts) {
+        JsonNode root = c.json();
+        DecoderConfig dec = DecoderConfig.parse(root, c.source(), true);
+        if (dec.mropeSection() == null) {
+            throw new ModelException(c.source() + ": Qwen2-VL needs rope_scaling.mrope_section");
+        }
+        this.text = new LlamaModel(c.architecture(), dec, w, "model.", "lm_head.weight", opts);
+        JsonNode vc = root.path("vision_config");
+        this.tower = new Qwen2VisionTower(vc, w, "visual.", dec.hiddenSize());
+        this.imageTokenId = root.path("image_token_id").asInt(151655);
+        this.visionStartId = root.path("vision_start_token_id").asInt(151652);
+        this.mergeSize = vc.path("spatial_merge_size").asInt(2);
+        this.pool = opts.pool();
+    }
+
+    @Override
+    public int imageTokenId() {
+        return imageTokenId;
+    }
+
+    /** Encodes with the grids given by {@link #setGrids} (the processor's {@code image_grid_thw}). */
+    @Override
+    public ImageFeatures encodeImages(float[] pixelValues, int numImages) {
+        if (lastGrids == null || lastGrids.length != numImages) {
+            throw new IllegalStateException("Qwen2-VL needs the image grids (image_grid_thw) before encoding");
+        }
+        Qwen2VisionTower.Output o = tower.encode(pool, pixelValues, lastGrids);
+        return new ImageFeatures(o.vision(), o.projected(), o.tokens() / numImages, text.decoder().hiddenSize());
+    }
+
+    /** The (t, h, w) patch grid of each image to encode next. */
+    public void setGrids(int[][] grids) {
+        this.lastGrids = grids.clone();
+    }
+
+    /**
+     * Multimodal positions of a prompt, as HF's {@code get_rope_index}: {@code [3 × n]} (temporal,
+     * height, width) and the delta that decode step k adds: position {@code n + k + delta}.
+     */
+    public record RopePositions(int[][] positions, int delta) {
+    }
+
+    public RopePositions ropePositions(int[] ids, List<int[]> grids) {
+        int n = ids.length;
+        int[][] pos = new int[3][n];
+        int next = 0;      // next text position
+        int image = 0;
+        int i = 0;
+        while (i < n) {
+            if (ids[i] == imageTokenId && i > 0 && ids[i - 1] == visionStartId) {
+                int[] g = grids.get(image++);
+                int gt = g[0];
+                int gh = g[1] / mergeSize;
+                int gw = g[2] / mergeSize;
+                int count = gt * gh * gw;
+                int max = 0;
+                for (int k = 0; k < count; k++) {
+                    int t = k / (gh * gw);
+                    int h = (k / gw) % gh;
+                    int w = k % gw;
+                    pos[0][i + k] = next + t;
+                    pos[1][i + k] = next + h;
+                    pos[2][i + k] = next + w;
+                    max = Math.max(max, Math.max(t, Math.max(h, w)));
+                }
+                i += count;
+                next += max + 1;
+            } else {
+                pos[0][i] = pos[1][i] = pos[2][i] = next++;
+                i++;
+            }
+        }
+        return new RopePositions(pos, next - n);
+    }
+
+    @Override
+    public String architecture() {
+        return text.architecture();
+    }
+
+    @Override
+    public DecoderConfig decoder() {
+        return text.decoder();
+    }
+
+    @Override
+    public KvLayout kvLayout() {
+        return text.kvLayout();
+    }
+
+    @Override
+    public long weightBytesPerStep() {
+        return text.weightBytesPerStep();
+    }
+
+    @Override
+    public float[] forward(ForwardBatch batch, KvCache cache) {
+        return text.forward(batch, cache);
+    }
+
+    @Override
+    public void close() {
+        text.close();
+    }
+}
