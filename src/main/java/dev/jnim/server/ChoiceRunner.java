@@ -2,6 +2,7 @@ package dev.jnim.server;
 
 import dev.jnim.engine.EngineEvent;
 import dev.jnim.engine.FinishReason;
+import io.helidon.webserver.CloseConnectionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -71,10 +72,12 @@ final class ChoiceRunner {
                     }
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | CloseConnectionException e) {
+            // Helidon reports a failed write to a closed connection as a CloseConnectionException.
             abort(choices, metrics, startNanos);
             throw new ClientGone(e);
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | RuntimeException | Error e) {
+            // Whatever ends this reader must not leave the engine generating for nobody.
             abort(choices, metrics, startNanos);
             throw e;
         }

@@ -85,7 +85,7 @@ final class SseStream implements ChoiceRunner.Sink {
             OutputStream o = out();
             o.write(DONE);
             o.close();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.CloseConnectionException e) {
             // Every choice has finished; a client that leaves before [DONE] loses nothing else.
             org.slf4j.LoggerFactory.getLogger(SseStream.class).debug("client left before [DONE]: {}", e.toString());
         }
