@@ -42,6 +42,8 @@ public final class Engine implements AutoCloseable {
     private final ForwardBatch batch = new ForwardBatch();
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Requests submitted and not yet finished; what {@link #idle} counts (the stats snapshot lags a step). */
+    private final AtomicInteger live = new AtomicInteger();
     private final Thread thread;
     private volatile boolean accepting = true;
     private volatile boolean stopped;
@@ -111,6 +113,7 @@ public final class Engine implements AutoCloseable {
             throw new RequestRejectedException(429, null, "too many requests are waiting ("
                     + config.maxWaiting() + "); retry later");
         }
+        live.incrementAndGet();
         RequestHandle handle = new RequestHandle(request.id(), config.outboxCapacity(), this);
         IncrementalDetokenizer detok = tokenizer == null ? null
                 : new IncrementalDetokenizer(tokenizer, request.skipSpecialTokens());
@@ -130,8 +133,10 @@ public final class Engine implements AutoCloseable {
 
     /** True when no request is queued or running. */
     public boolean idle() {
+        // live closes the gap between admission and the next snapshot; the snapshot check makes sure
+        // the stats already show the last finish (freed and cached blocks) when this says idle.
         EngineStats s = stats;
-        return queued.get() == 0 && s.running() == 0 && s.waiting() == 0 && inbox.isEmpty();
+        return live.get() == 0 && inbox.isEmpty() && s.running() == 0 && s.waiting() == 0;
     }
 
     /**
@@ -239,6 +244,7 @@ public final class Engine implements AutoCloseable {
         }
         float[] logits = model.forward(batch, cache);
         steps++;
+        publishStats(); // before any token of this step reaches a client, the stats show its blocks
         int vocab = model.vocabSize();
         for (int i = 0; i < plan.size(); i++) {
             Scheduler.Chunk c = plan.get(i);
@@ -314,6 +320,7 @@ public final class Engine implements AutoCloseable {
             queued.decrementAndGet();
         }
         scheduler.remove(s);
+        live.decrementAndGet();
         int cached = Math.max(0, s.cachedPromptTokens);
         s.handle.finish(new EngineEvent.Finished(reason, text,
                 new EngineEvent.Usage(s.promptLength, s.generated(), cached), error));
