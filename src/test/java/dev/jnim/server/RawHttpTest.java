@@ -249,4 +249,58 @@ class RawHttpTest {
         JsonNode e = error(r, 400);
         assertThat(e.get("param").asText()).isEqualTo("messages");
     }
+
+    @Test
+    void streamedLogprobsCoverEveryToken() throws Exception {
+        Http.Response r = http.post(CHAT, chat("\"stream\":true,\"max_tokens\":6,\"ignore_eos\":true,"
+                + "\"logprobs\":true,\"top_logprobs\":2,\"temperature\":0"));
+        int entries = 0;
+        for (String e : r.events()) {
+            if (e.equals("[DONE]")) {
+                continue;
+            }
+            JsonNode lp = Http.JSON.readTree(e).get("choices").get(0).get("logprobs");
+            if (lp != null && !lp.isNull()) {
+                for (JsonNode t : lp.get("content")) {
+                    assertThat(t.get("top_logprobs")).hasSize(2);
+                    assertThat(t.get("bytes").isArray()).isTrue();
+                    entries++;
+                }
+            }
+        }
+        assertThat(entries).isEqualTo(6);
+    }
+
+    @Test
+    void streamedTextCompletionEchoesThePrompt() throws Exception {
+        Http.Response r = http.post("/v1/completions", "{\"model\":\"test-model\",\"prompt\":\"Echo me\","
+                + "\"max_tokens\":3,\"ignore_eos\":true,\"echo\":true,\"stream\":true,\"temperature\":0}");
+        StringBuilder text = new StringBuilder();
+        for (String e : r.events()) {
+            if (!e.equals("[DONE]")) {
+                JsonNode c = Http.JSON.readTree(e);
+                assertThat(c.get("object").asText()).isEqualTo("text_completion");
+                text.append(c.get("choices").get(0).get("text").asText());
+            }
+        }
+        JsonNode full = http.post("/v1/completions", "{\"model\":\"test-model\",\"prompt\":\"Echo me\","
+                + "\"max_tokens\":3,\"ignore_eos\":true,\"echo\":true,\"temperature\":0}").json();
+        assertThat(text.toString()).startsWith("Echo me").isEqualTo(full.get("choices").get(0).get("text").asText());
+    }
+
+    @Test
+    void textPartsAreJoinedLikeAString() {
+        String parts = "{\"model\":\"test-model\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"Hello\"},{\"type\":\"text\",\"text\":\"there\"}]}]}";
+        String plain = "{\"model\":\"test-model\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hello\\nthere\"}]}";
+        Http.Response a = http.post(CHAT, parts);
+        Http.Response b = http.post(CHAT, plain);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("usage").get("prompt_tokens").asInt())
+                .isEqualTo(b.json().get("usage").get("prompt_tokens").asInt());
+        JsonNode e = error(http.post(CHAT, parts.replace("\"type\":\"text\",\"text\":\"there\"",
+                "\"type\":\"input_audio\"")), 400);
+        assertThat(e.get("param").asText()).isEqualTo("messages[0].content[1].type");
+    }
 }
