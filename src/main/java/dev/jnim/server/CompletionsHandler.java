@@ -49,14 +49,16 @@ final class CompletionsHandler {
 
     private void handle(ServerRequest req, ServerResponse res, boolean chat) {
         long start = System.nanoTime();
+        // Counted before the readiness check: shutdown flips readiness first, then waits for the count.
+        server.requestStarted();
         ServedModel m;
         try {
             m = server.readyModel();
         } catch (ApiException e) {
+            server.requestEnded();
             HttpJson.sendError(res, e);
             return;
         }
-        server.requestStarted();
         try {
             Prepared p = chat ? prepareChat(req, m) : prepareCompletion(req, m);
             generate(res, m, p, chat, start);

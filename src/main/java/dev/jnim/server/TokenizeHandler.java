@@ -25,7 +25,24 @@ final class TokenizeHandler {
     }
 
     void tokenize(ServerRequest req, ServerResponse res) {
-        ServedModel m = server.readyModel();
+        server.requestStarted(); // the native tokenizer must outlive this request (see JnimServer#shutdown)
+        try {
+            tokenize(req, res, server.readyModel());
+        } finally {
+            server.requestEnded();
+        }
+    }
+
+    void detokenize(ServerRequest req, ServerResponse res) {
+        server.requestStarted();
+        try {
+            detokenize(req, res, server.readyModel());
+        } finally {
+            server.requestEnded();
+        }
+    }
+
+    private void tokenize(ServerRequest req, ServerResponse res, ServedModel m) {
         JsonNode body = HttpJson.readBody(req, server.options().maxRequestBytes());
         checkModel(m, body);
         Tokenizer tok = m.tokenizer().tokenizer();
@@ -61,8 +78,7 @@ final class TokenizeHandler {
         HttpJson.send(res, 200, out);
     }
 
-    void detokenize(ServerRequest req, ServerResponse res) {
-        ServedModel m = server.readyModel();
+    private void detokenize(ServerRequest req, ServerResponse res, ServedModel m) {
         JsonNode body = HttpJson.readBody(req, server.options().maxRequestBytes());
         checkModel(m, body);
         JsonNode tokens = Fields.get(body, "tokens");
