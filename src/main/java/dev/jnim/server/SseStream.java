@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class SseStream implements ChoiceRunner.Sink {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SseStream.class);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerResponse res;
@@ -87,7 +88,7 @@ final class SseStream implements ChoiceRunner.Sink {
             o.close();
         } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.CloseConnectionException e) {
             // Every choice has finished; a client that leaves before [DONE] loses nothing else.
-            org.slf4j.LoggerFactory.getLogger(SseStream.class).debug("client left before [DONE]: {}", e.toString());
+            log.debug("client left before [DONE]: {}", e.toString());
         }
     }
 
