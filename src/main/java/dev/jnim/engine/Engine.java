@@ -241,6 +241,7 @@ public final class Engine implements AutoCloseable {
         }
         float[] logits = model.forward(batch, cache);
         steps++;
+        publishStats(); // before any token of this step reaches a client, the stats show its blocks
         int vocab = model.vocabSize();
         for (int i = 0; i < plan.size(); i++) {
             Scheduler.Chunk c = plan.get(i);

@@ -149,6 +149,7 @@ class EngineTest {
             assertThat(together.get(i).finished().reason()).isEqualTo(FinishReason.LENGTH);
             assertThat(together.get(i).finished().usage().completionTokens()).isEqualTo(12);
         }
+        awaitIdle(e); // the stats snapshot of the last step is published after its tokens are delivered
         assertThat(e.stats().generatedTokens()).isEqualTo(64L * 12);
     }
 
