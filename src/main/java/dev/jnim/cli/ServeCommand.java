@@ -1,32 +1,57 @@
 package dev.jnim.cli;
 
+import dev.jnim.cache.ModelResolver;
+import dev.jnim.cache.ResolvedModel;
+import dev.jnim.config.Settings;
+import dev.jnim.hardware.Hardware;
+import dev.jnim.hardware.HardwareDetector;
+import dev.jnim.manifest.ProfilePolicy;
 import dev.jnim.server.JnimServer;
 import dev.jnim.server.ServerOptions;
+import dev.jnim.telemetry.LogSetup;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /**
- * {@code jnim serve}: runs the OpenAI-compatible service configured by the environment
- * ({@code NIM_SERVER_PORT}, {@code NIM_MODEL_NAME}, ...). Exit 0 after a graceful stop on SIGTERM or
- * SIGINT, 2 for a bad setting, 1 when the model cannot be loaded.
+ * {@code jnim serve}: runs the OpenAI-compatible service configured by the environment, as NIM:
+ * settings are validated (exit 2 with one line naming the variable), logging is set up from
+ * {@code NIM_LOG_LEVEL} / {@code NIM_JSONL_LOGGING}, the model is resolved from
+ * {@code NIM_MODEL_NAME} and the manifest's profiles (downloaded into {@code NIM_CACHE_PATH} if
+ * needed), then served. Exit 0 after a graceful stop on SIGTERM or SIGINT, 1 when the model cannot
+ * be resolved or loaded.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the inference service.")
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() throws InterruptedException {
-        ServerOptions options;
-        try {
-            options = ServerOptions.fromEnv(System.getenv());
-        } catch (ServerOptions.InvalidSetting e) {
-            System.err.println("jnim: " + e.getMessage());
-            return 2;
-        }
+    public Integer call() {
+        return CommandSupport.guard(spec, () -> {
+            Settings settings = Settings.fromEnv(System.getenv());
+            LogSetup.configure(settings.logging().level(), settings.logging().jsonl(), null);
+            settings.summary().forEach(log::info);
+            Settings.unknownNimVariables(System.getenv())
+                    .forEach(v -> log.warn("{} is not a variable jnim reads; it is ignored", v));
+            Hardware hw = HardwareDetector.system().detect(settings);
+            ResolvedModel resolved = ModelResolver.create(settings, ProfilePolicy.of(settings, hw),
+                    CommandSupport.progress()).resolve();
+            boolean q8 = resolved.profile().precision().equalsIgnoreCase("q8_0");
+            ServerOptions options = ServerOptions.of(settings, resolved.directory(), resolved.servedModelNames(), q8,
+                    hw.memory().availableBytes());
+            return serve(options);
+        });
+    }
+
+    private static int serve(ServerOptions options) throws InterruptedException {
         JnimServer server = JnimServer.start(options);
         // Handle the signals ourselves: a JVM ended through shutdown hooks exits 143, and Kubernetes
         // and Docker expect 0 from a clean stop.

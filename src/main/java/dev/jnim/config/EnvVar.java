@@ -13,7 +13,7 @@ public enum EnvVar {
     NIM_DISABLE_LOG_REQUESTS("1", "`0` logs prompts, sampling parameters and token ids of each request; `1` never logs them."),
     NIM_JSONL_LOGGING("0", "`1` writes logs as one JSON object per line; `0` writes readable text lines."),
     NIM_LOG_LEVEL("DEFAULT", "One of DEFAULT, TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL. DEFAULT is INFO for jnim and quieter for libraries."),
-    NIM_SERVER_PORT("8000", "HTTP port the service listens on (1-65535)."),
+    NIM_SERVER_PORT("8000", "HTTP port the service listens on (0-65535; 0 picks a free port, for tests)."),
     NIM_MODEL_PROFILE("", "Profile to run: a 64-hex profile id, a readable name (e.g. `cpu-q8_0`) or `default` "
             + "(most compatible). Unset: the best compatible profile is selected."),
     NIM_MANIFEST_ALLOW_UNSAFE("0", "`1` allows a profile that is not compatible with the detected hardware "

@@ -69,7 +69,7 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
     public static Settings fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         var server = new Server(
-                r.intIn(EnvVar.NIM_SERVER_PORT, 1, 65535),
+                r.intIn(EnvVar.NIM_SERVER_PORT, 0, 65535),
                 r.list(EnvVar.NIM_SERVED_MODEL_NAME),
                 r.longAtLeast(EnvVar.NIM_MAX_REQUEST_BODY_BYTES, 1024),
                 Duration.ofSeconds(r.intIn(EnvVar.NIM_SHUTDOWN_GRACE_PERIOD_S, 0, 3600)),

@@ -85,7 +85,7 @@ final class HttpJson {
 
     private static ApiException tooLarge(long maxBytes) {
         return new ApiException(413, null, "the request body is larger than the limit of " + maxBytes
-                + " bytes (JNIM_MAX_REQUEST_BYTES)");
+                + " bytes (NIM_MAX_REQUEST_BODY_BYTES)");
     }
 
     static void send(ServerResponse res, int status, JsonNode body) {

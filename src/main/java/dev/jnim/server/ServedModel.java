@@ -47,15 +47,16 @@ public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer to
         CausalLM model = null;
         LoadedTokenizer tok = null;
         try {
-            model = ModelRegistry.load(config, dev.jnim.weights.Checkpoints.open(o.modelDir()), LoadOptions.of(pool));
-            tok = TokenizerLoader.load(o.modelDir());
+            model = ModelRegistry.load(config, dev.jnim.weights.Checkpoints.open(o.modelDir()),
+                    new LoadOptions(pool, o.quantizeQ8() ? dev.jnim.tensor.DType.Q8_0 : null));
+            tok = TokenizerLoader.load(o.modelDir(), o.tokenizerMode());
             if (tok.tokenizer().vocabSize() > model.vocabSize()) {
                 throw new IllegalStateException(o.modelDir() + ": the tokenizer has " + tok.tokenizer().vocabSize()
                         + " ids but the model's vocab_size is " + model.vocabSize());
             }
             ServingLimits limits = ServingLimits.derive(model.decoder(), model.kvLayout(), model.weightBytesPerStep(),
-                    ServerOptions.availableMemoryBytes(), o.kvCachePercent(), o.maxModelLen(), false, o.maxNumSeqs(),
-                    EngineConfig.DEFAULT_MAX_BATCHED_TOKENS);
+                    o.availableMemory(), o.kvCachePercent(), o.maxModelLen(), o.allowLongMaxModelLen(), o.maxNumSeqs(),
+                    o.maxBatchedTokens().orElse(EngineConfig.DEFAULT_MAX_BATCHED_TOKENS));
             limits.log();
             KvCache cache = new KvCache(model.kvLayout(), limits.kv().blocks());
             EngineConfig ec = EngineConfig.defaults(limits.maxModelLen(), limits.maxNumSeqs())

@@ -30,7 +30,7 @@ class SettingsTest {
         c(EnvVar.NIM_JSONL_LOGGING, "1", s -> s.logging().jsonl(), "2", "0 or 1");
         c(EnvVar.NIM_LOG_LEVEL, "warning", s -> s.logging().level() == LogLevel.WARNING, "VERBOSE",
                 "one of DEFAULT, TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL");
-        c(EnvVar.NIM_SERVER_PORT, "9000", s -> s.server().port() == 9000, "70000", "an integer from 1 to 65535");
+        c(EnvVar.NIM_SERVER_PORT, "9000", s -> s.server().port() == 9000, "70000", "an integer from 0 to 65535");
         c(EnvVar.NIM_MODEL_PROFILE, "cpu-q8_0", s -> s.model().modelProfile().equals(Optional.of("cpu-q8_0")), null, null);
         c(EnvVar.NIM_MANIFEST_ALLOW_UNSAFE, "1", s -> s.model().manifestAllowUnsafe(), "on", "0 or 1");
         c(EnvVar.NIM_SERVED_MODEL_NAME, "a, b,,c", s -> s.server().servedModelNames().equals(List.of("a", "b", "c")), null, null);

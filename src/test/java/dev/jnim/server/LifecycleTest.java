@@ -33,7 +33,7 @@ class LifecycleTest {
     @BeforeAll
     static void start() throws Exception {
         server = JnimServer.start(TestModelDir.options(TestModelDir.create(dir), Map.of("NIM_MAX_NUM_SEQS", "1",
-                "JNIM_MAX_WAITING_REQUESTS", "1", "JNIM_SHUTDOWN_GRACE_SECONDS", "60")));
+                "NIM_MAX_PENDING_REQUESTS", "1", "NIM_SHUTDOWN_GRACE_PERIOD_S", "60")));
         http = new Http(server.port());
     }
 

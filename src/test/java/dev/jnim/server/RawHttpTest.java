@@ -24,7 +24,7 @@ class RawHttpTest {
     @BeforeAll
     static void start() throws Exception {
         server = JnimServer.start(TestModelDir.options(TestModelDir.create(dir),
-                Map.of("JNIM_MAX_REQUEST_BYTES", "65536")));
+                Map.of("NIM_MAX_REQUEST_BODY_BYTES", "65536")));
         server.loadModel();
         http = new Http(server.port());
     }

@@ -79,7 +79,7 @@ class ServeProcessTest {
     void sigtermDrainsAndExitsZero() throws Exception {
         TestModelDir.create(dir);
         Process p = serve(Map.of("NIM_MODEL_NAME", dir.toString(), "NIM_SERVER_PORT", "0", "NIM_MAX_MODEL_LEN", "512",
-                "NIM_KVCACHE_PERCENT", "0.002", "JNIM_COMPUTE_THREADS", "2", "NIM_SERVED_MODEL_NAME", "test-model"));
+                "NIM_KVCACHE_PERCENT", "0.002", "NIM_NUM_THREADS", "2", "NIM_SERVED_MODEL_NAME", "test-model"));
         List<String> out = drain(p);
         try {
             Matcher m = LISTENING.matcher(await(out, "Listening on", p));

@@ -1,5 +1,7 @@
 package dev.jnim.server;
 
+import dev.jnim.config.Settings;
+import dev.jnim.hardware.HardwareDetector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnim.model.ModelConfig;
@@ -55,9 +57,11 @@ final class TestModelDir {
     /** Options for a test server on a free loopback port with a small KV pool. */
     static ServerOptions options(Path dir, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of("NIM_MODEL_NAME", dir.toString(), "NIM_SERVER_PORT", "0",
-                "NIM_MAX_MODEL_LEN", "512", "NIM_KVCACHE_PERCENT", "0.002", "JNIM_COMPUTE_THREADS", "2",
+                "NIM_MAX_MODEL_LEN", "512", "NIM_KVCACHE_PERCENT", "0.002", "NIM_NUM_THREADS", "2",
                 "NIM_SERVED_MODEL_NAME", "test-model,alias-model"));
         env.putAll(extra);
-        return ServerOptions.fromEnv(env).withHost("127.0.0.1");
+        Settings s = Settings.fromEnv(env);
+        long memory = HardwareDetector.system().detect(s).memory().availableBytes();
+        return ServerOptions.of(s, dir, s.server().servedModelNames(), false, memory).withHost("127.0.0.1");
     }
 }
