@@ -5,10 +5,12 @@ import dev.jnim.kv.KvCache;
 import dev.jnim.kv.KvLayout;
 import dev.jnim.model.CausalLM;
 import dev.jnim.model.ForwardBatch;
+import dev.jnim.model.VisionLanguageModel;
 import dev.jnim.tokenizer.IncrementalDetokenizer;
 import dev.jnim.tokenizer.Tokenizer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,6 +53,14 @@ public final class Engine implements AutoCloseable {
     private long promptTokens;
     private long generatedTokens;
     private long steps;
+    private final VisionLanguageModel vlm;
+    private final int imageTokenId;
+    /** Encoder outputs by image content hash, least recently used first (a repeated image skips the tower). */
+    private final LinkedHashMap<Long, float[]> encoderCache = new LinkedHashMap<>(16, 0.75f, true);
+    private static final int ENCODER_CACHE_ENTRIES = 128;
+    private long imagesEncoded;
+    private long encoderCacheHits;
+    private long encoderBatches;
 
     private record Cancel(RequestHandle handle) {
     }
@@ -66,6 +76,8 @@ public final class Engine implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
         this.blocks = new BlockManager(cache.numBlocks(), config.prefixCaching());
+        this.vlm = model instanceof VisionLanguageModel v ? v : null;
+        this.imageTokenId = vlm != null ? vlm.imageTokenId() : -1;
         this.scheduler = new Scheduler(blocks, config.maxNumSeqs(), config.maxBatchedTokens());
         publishStats();
         this.thread = Thread.ofPlatform().name("jnim-engine").daemon().unstarted(this::loop);
@@ -90,6 +102,10 @@ public final class Engine implements AutoCloseable {
         }
         int prompt = request.promptTokens().length;
         int vocab = model.vocabSize();
+        if (!request.images().isEmpty() && vlm == null) {
+            throw new RequestRejectedException(400, "messages", "this model (" + model.architecture()
+                    + ") does not accept images");
+        }
         for (int t : request.promptTokens()) {
             if (t < 0 || t >= vocab) {
                 throw new RequestRejectedException(400, "prompt", "token id " + t + " is outside the vocabulary [0, "
@@ -117,7 +133,7 @@ public final class Engine implements AutoCloseable {
         RequestHandle handle = new RequestHandle(request.id(), config.outboxCapacity(), this);
         IncrementalDetokenizer detok = tokenizer == null ? null
                 : new IncrementalDetokenizer(tokenizer, request.skipSpecialTokens());
-        inbox.add(new Sequence(request, handle, vocab, detok));
+        inbox.add(new Sequence(request, handle, vocab, detok, imageTokenId));
         LockSupport.unpark(thread);
         return handle;
     }
@@ -232,12 +248,18 @@ public final class Engine implements AutoCloseable {
         if (plan.isEmpty()) {
             return false;
         }
+        plan = attachImages(plan);
+        if (plan.isEmpty()) {
+            return true;
+        }
         batch.clear();
         int[] logitRow = new int[plan.size()];
         for (int i = 0; i < plan.size(); i++) {
             Scheduler.Chunk c = plan.get(i);
+            int base = batch.numTokens();
             logitRow[i] = batch.add(c.seq().tokens(), c.start(), c.tokens(), c.start(), c.seq().blocks.array(),
                     c.completesPending() ? ForwardBatch.Logits.LAST : ForwardBatch.Logits.NONE);
+            imageInputs(c, base);
         }
         float[] logits = model.forward(batch, cache);
         steps++;
@@ -260,6 +282,115 @@ public final class Engine implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Image features and M-RoPE positions of a chunk's tokens (batch tokens from {@code base}). */
+    private void imageInputs(Scheduler.Chunk c, int base) {
+        Sequence s = c.seq();
+        if (s.featureRow == null && s.rope == null) {
+            return;
+        }
+        for (int k = 0; k < c.tokens(); k++) {
+            int p = c.start() + k;
+            if (s.featureRow != null && p < s.promptLength && s.featureRow[p] >= 0) {
+                batch.setEmbedding(base + k, s.imageFeatures, s.featureRow[p] * s.hidden);
+            }
+            if (s.rope != null) {
+                if (p < s.promptLength) {
+                    batch.setRopePositions(base + k, s.rope[0][p], s.rope[1][p], s.rope[2][p]);
+                } else {
+                    int q = p + s.ropeDelta;
+                    batch.setRopePositions(base + k, q, q, q);
+                }
+            }
+        }
+    }
+
+    /**
+     * Encodes, in one batch, the images of sequences scheduled for the first time (the encoder
+     * cache answers repeated images), and maps their rows onto the image tokens. A request whose
+     * image tokens do not match its images' outputs fails. Returns the plan without failed ones.
+     */
+    private List<Scheduler.Chunk> attachImages(List<Scheduler.Chunk> plan) {
+        List<Sequence> need = new ArrayList<>();
+        for (Scheduler.Chunk c : plan) {
+            if (c.seq().needsImages()) {
+                need.add(c.seq());
+            }
+        }
+        if (need.isEmpty()) {
+            return plan;
+        }
+        List<dev.jnim.model.ImageInput> toEncode = new ArrayList<>();
+        for (Sequence s : need) {
+            for (dev.jnim.model.ImageInput img : s.request.images()) {
+                if (encoderCache.containsKey(img.contentHash())) {
+                    encoderCacheHits++;
+                } else if (toEncode.stream().noneMatch(i -> i.contentHash() == img.contentHash())) {
+                    toEncode.add(img);
+                }
+            }
+        }
+        if (!toEncode.isEmpty()) {
+            List<float[]> out = vlm.encode(toEncode);
+            encoderBatches++;
+            imagesEncoded += toEncode.size();
+            for (int i = 0; i < toEncode.size(); i++) {
+                encoderCache.put(toEncode.get(i).contentHash(), out.get(i));
+            }
+        }
+        List<Sequence> failed = new ArrayList<>();
+        int hidden = model.decoder().hiddenSize();
+        for (Sequence s : need) {
+            List<float[]> rows = new ArrayList<>();
+            int total = 0;
+            for (dev.jnim.model.ImageInput img : s.request.images()) {
+                float[] f = encoderCache.get(img.contentHash());
+                rows.add(f);
+                total += f.length / hidden;
+            }
+            int[] prompt = s.request.promptTokens();
+            int[] map = new int[prompt.length];
+            int next = 0;
+            for (int p = 0; p < prompt.length; p++) {
+                map[p] = prompt[p] == imageTokenId ? next++ : -1;
+            }
+            if (next != total) {
+                failed.add(s);
+                finish(s, FinishReason.ERROR, "", "the prompt has " + next + " image tokens but its "
+                        + s.request.images().size() + " image(s) give " + total + " feature rows");
+                continue;
+            }
+            float[] all = new float[total * hidden];
+            int off = 0;
+            List<int[]> grids = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                System.arraycopy(rows.get(i), 0, all, off, rows.get(i).length);
+                off += rows.get(i).length;
+                grids.add(s.request.images().get(i).grid());
+            }
+            s.imageFeatures = all;
+            s.featureRow = map;
+            s.hidden = hidden;
+            VisionLanguageModel.RopePlan rope = vlm.ropePlan(prompt, grids);
+            if (rope != null) {
+                s.rope = rope.positions();
+                s.ropeDelta = rope.delta();
+            }
+        }
+        while (encoderCache.size() > ENCODER_CACHE_ENTRIES) {
+            encoderCache.pollFirstEntry();
+        }
+        if (failed.isEmpty()) {
+            return plan;
+        }
+        List<Scheduler.Chunk> kept = new ArrayList<>();
+        for (Scheduler.Chunk c : plan) {
+            if (!failed.contains(c.seq())) {
+                kept.add(c);
+            }
+        }
+        return kept;
     }
 
     private void commitFullBlocks(Sequence s) {
@@ -328,6 +459,6 @@ public final class Engine implements AutoCloseable {
         BlockManager.CacheStats c = blocks.cacheStats();
         stats = new EngineStats(scheduler.running.size(), scheduler.waiting.size(), blocks.used(), blocks.capacity(),
                 blocks.cachedIdle(), c.queries(), c.hits(), c.queriedTokens(), c.hitTokens(), scheduler.preemptions(),
-                promptTokens, generatedTokens, steps);
+                promptTokens, generatedTokens, steps, imagesEncoded, encoderCacheHits, encoderBatches);
     }
 }

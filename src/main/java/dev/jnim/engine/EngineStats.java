@@ -16,10 +16,14 @@ package dev.jnim.engine;
  * @param promptTokens       prompt tokens computed so far (not counting cache hits)
  * @param generatedTokens    tokens generated so far
  * @param steps              forward steps run
+ * @param imagesEncoded      images run through the vision encoder
+ * @param encoderCacheHits   images whose encoder output came from the encoder cache
+ * @param encoderBatches     encoder runs (images encoded together in one step count once)
  */
 public record EngineStats(int running, int waiting, int kvUsedBlocks, int kvTotalBlocks, int kvCachedBlocks,
                           long prefixQueries, long prefixHits, long prefixQueriedTokens, long prefixHitTokens,
-                          long preemptions, long promptTokens, long generatedTokens, long steps) {
+                          long preemptions, long promptTokens, long generatedTokens, long steps,
+                          long imagesEncoded, long encoderCacheHits, long encoderBatches) {
 
     /** Fraction of the KV pool held by sequences (NIM's {@code gpu_cache_usage_perc}, as 0..1). */
     public double kvUsage() {

@@ -1,5 +1,6 @@
 package dev.jnim.engine;
 
+import dev.jnim.model.ImageInput;
 import java.util.List;
 import java.util.Set;
 
@@ -15,11 +16,12 @@ import java.util.Set;
  * @param ignoreEos           keep going past the model's EOS ids
  * @param stopStrings         texts that end generation; not included in the output text
  * @param skipSpecialTokens   leave special tokens out of the output text
- * @param images              image spans of the prompt (may be empty)
+ * @param images              the prompt's images, in the order of their placeholder tokens (may be empty);
+ *                            their encoder outputs replace the model's image tokens in order
  */
 public record GenerationRequest(String id, int[] promptTokens, SamplingParams sampling, int maxTokens,
                                 Set<Integer> stopTokenIds, boolean ignoreEos, List<String> stopStrings,
-                                boolean skipSpecialTokens, List<ImageSpan> images) {
+                                boolean skipSpecialTokens, List<ImageInput> images) {
 
     public GenerationRequest {
         if (promptTokens == null || promptTokens.length == 0) {
@@ -42,6 +44,11 @@ public record GenerationRequest(String id, int[] promptTokens, SamplingParams sa
     public GenerationRequest withIgnoreEos(boolean ignore) {
         return new GenerationRequest(id, promptTokens, sampling, maxTokens, stopTokenIds, ignore, stopStrings,
                 skipSpecialTokens, images);
+    }
+
+    public GenerationRequest withImages(List<ImageInput> imgs) {
+        return new GenerationRequest(id, promptTokens, sampling, maxTokens, stopTokenIds, ignoreEos, stopStrings,
+                skipSpecialTokens, imgs);
     }
 
     public GenerationRequest withStops(Set<Integer> ids, List<String> strings) {

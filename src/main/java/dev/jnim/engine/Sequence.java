@@ -2,6 +2,7 @@ package dev.jnim.engine;
 
 import dev.jnim.kv.BlockTable;
 import dev.jnim.kv.KvLayout;
+import dev.jnim.model.ImageInput;
 import dev.jnim.tokenizer.IncrementalDetokenizer;
 import dev.jnim.tokenizer.StopStringMatcher;
 import java.util.Arrays;
@@ -43,7 +44,16 @@ final class Sequence {
     boolean admitted;
     long firstTokenNanos;
 
-    Sequence(GenerationRequest request, RequestHandle handle, int vocab, IncrementalDetokenizer detokenizer) {
+    /** Encoder output for this request's images, and for each prompt position its feature row (-1: none). */
+    float[] imageFeatures;
+    int[] featureRow;
+    int hidden;
+    /** M-RoPE positions of the prompt ([3][n]) and the delta after it; null for other models. */
+    int[][] rope;
+    int ropeDelta;
+
+    Sequence(GenerationRequest request, RequestHandle handle, int vocab, IncrementalDetokenizer detokenizer,
+             int imageTokenId) {
         this.request = request;
         this.handle = handle;
         this.arrivalNanos = System.nanoTime();
@@ -55,19 +65,27 @@ final class Sequence {
         this.rng = seed != null ? new SplittableRandom(seed) : new SplittableRandom();
         this.detokenizer = detokenizer;
         this.stops = request.stopStrings().isEmpty() ? null : new StopStringMatcher(request.stopStrings());
-        this.blockExtras = extras(request, tokens.length);
+        this.blockExtras = extras(request, imageTokenId);
     }
 
-    /** Per-block hash of the images overlapping each prompt block (null without images). */
-    private static long[] extras(GenerationRequest r, int capacity) {
+    /**
+     * Per prompt block, a hash of the request's images when the block holds an image token (0
+     * otherwise); null without images. The block hash chain carries it into every later block, so
+     * KV computed with one image is never reused for another.
+     */
+    private static long[] extras(GenerationRequest r, int imageTokenId) {
         if (r.images().isEmpty()) {
             return null;
         }
-        long[] e = new long[(r.promptTokens().length + KvLayout.BLOCK_SIZE - 1) / KvLayout.BLOCK_SIZE];
-        for (ImageSpan s : r.images()) {
-            for (int b = s.start() / KvLayout.BLOCK_SIZE; b <= (s.start() + s.length() - 1) / KvLayout.BLOCK_SIZE
-                    && b < e.length; b++) {
-                e[b] = e[b] * 31 + s.contentHash();
+        long images = 0x51ED27;
+        for (ImageInput i : r.images()) {
+            images = images * 0x9E3779B97F4A7C15L + i.contentHash();
+        }
+        int[] p = r.promptTokens();
+        long[] e = new long[(p.length + KvLayout.BLOCK_SIZE - 1) / KvLayout.BLOCK_SIZE];
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == imageTokenId) {
+                e[i / KvLayout.BLOCK_SIZE] = images;
             }
         }
         return e;
@@ -102,6 +120,11 @@ final class Sequence {
         if (history != null) {
             history.addGenerated(token);
         }
+    }
+
+    /** True until the images' encoder outputs are attached. */
+    boolean needsImages() {
+        return !request.images().isEmpty() && imageFeatures == null;
     }
 
     long extra(int block) {

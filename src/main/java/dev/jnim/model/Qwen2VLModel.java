@@ -55,6 +55,42 @@ public final class Qwen2VLModel implements VisionLanguageModel {
         return new ImageFeatures(o.vision(), o.projected(), o.tokens() / numImages, text.decoder().hiddenSize());
     }
 
+    @Override
+    public java.util.List<float[]> encode(java.util.List<ImageInput> images) {
+        int total = 0;
+        for (ImageInput i : images) {
+            total += i.pixelValues().length;
+        }
+        float[] all = new float[total];
+        int[][] grids = new int[images.size()][];
+        int off = 0;
+        for (int k = 0; k < images.size(); k++) {
+            ImageInput i = images.get(k);
+            if (i.grid() == null) {
+                throw new IllegalArgumentException("a Qwen2-VL image needs its grid (t, h, w)");
+            }
+            System.arraycopy(i.pixelValues(), 0, all, off, i.pixelValues().length);
+            off += i.pixelValues().length;
+            grids[k] = i.grid();
+        }
+        Qwen2VisionTower.Output o = tower.encode(pool, all, grids);
+        java.util.List<float[]> out = new java.util.ArrayList<>();
+        int h = text.decoder().hiddenSize();
+        int row = 0;
+        for (int[] g : grids) {
+            int rows = g[0] * g[1] * g[2] / (mergeSize * mergeSize);
+            out.add(java.util.Arrays.copyOfRange(o.projected(), row * h, (row + rows) * h));
+            row += rows;
+        }
+        return out;
+    }
+
+    @Override
+    public RopePlan ropePlan(int[] prompt, java.util.List<int[]> grids) {
+        RopePositions r = ropePositions(prompt, grids);
+        return new RopePlan(r.positions(), r.delta());
+    }
+
     /** The (t, h, w) patch grid of each image to encode next. */
     public void setGrids(int[][] grids) {
         this.lastGrids = grids.clone();
