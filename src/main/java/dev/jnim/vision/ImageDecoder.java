@@ -57,10 +57,10 @@ public final class ImageDecoder {
             BufferedImage image = reader.read(0);
             DecodedImage decoded = fromBufferedImage(image);
             return format == ImageFormat.JPEG ? ExifOrientation.apply(decoded, ExifOrientation.read(bytes)) : decoded;
+        } catch (ImageException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof ImageException ie) {
-                throw ie;
-            }
+            // ImageIO reports corrupt data as IIOException or as unchecked exceptions from the codec.
             throw new ImageException(format + " image could not be decoded: " + e.getMessage(), e);
         } finally {
             reader.dispose();

@@ -2,8 +2,6 @@ package dev.jnim.vision.preprocess;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jnim.tensor.Npy;
-import dev.jnim.vision.DecodedImage;
 import dev.jnim.vision.ImageDecoder;
 import dev.jnim.vision.ImageException;
 import dev.jnim.vision.ImageLimits;
@@ -92,14 +90,5 @@ public final class GoldenPreprocessRunner {
             }
         }
         return new GoldenPreprocessReport.FolderResult(name, passed, failed, exact, failures);
-    }
-
-    /** Decodes an image file of a golden folder (used by tests and benchmarks too). */
-    public static DecodedImage decodeFile(Path file) throws IOException {
-        return new ImageDecoder(ImageLimits.DEFAULT).decode(Files.readAllBytes(file));
-    }
-
-    static Npy readNpy(Path file) throws IOException {
-        return Npy.read(file);
     }
 }
