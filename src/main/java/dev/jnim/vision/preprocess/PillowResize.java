@@ -109,20 +109,38 @@ public final class PillowResize {
         int inStride = in.width() * ch;
         int[] w = c.weights();
         int ksize = c.ksize();
+        int half = 1 << (PRECISION_BITS - 1);
         for (int y = 0; y < rows; y++) {
             int rowBase = (y + yFirst) * inStride;
             int outBase = y * outWidth * ch;
             for (int xx = 0; xx < outWidth; xx++) {
-                int xmin = c.first()[xx];
                 int n = c.count()[xx];
                 int kBase = xx * ksize;
-                for (int b = 0; b < ch; b++) {
-                    int ss = 1 << (PRECISION_BITS - 1);
-                    int p = rowBase + xmin * ch + b;
-                    for (int x = 0; x < n; x++, p += ch) {
-                        ss += (src[p] & 0xFF) * w[kBase + x];
+                int p = rowBase + c.first()[xx] * ch;
+                int o = outBase + xx * ch;
+                if (ch == 3) {
+                    // RGB: the three sums in one sweep over the window (same integer sums as per band).
+                    int s0 = half;
+                    int s1 = half;
+                    int s2 = half;
+                    for (int x = 0; x < n; x++, p += 3) {
+                        int k = w[kBase + x];
+                        s0 += (src[p] & 0xFF) * k;
+                        s1 += (src[p + 1] & 0xFF) * k;
+                        s2 += (src[p + 2] & 0xFF) * k;
                     }
-                    dst[outBase + xx * ch + b] = clip8(ss);
+                    dst[o] = clip8(s0);
+                    dst[o + 1] = clip8(s1);
+                    dst[o + 2] = clip8(s2);
+                } else {
+                    for (int b = 0; b < ch; b++) {
+                        int ss = half;
+                        int q = p + b;
+                        for (int x = 0; x < n; x++, q += ch) {
+                            ss += (src[q] & 0xFF) * w[kBase + x];
+                        }
+                        dst[o + b] = clip8(ss);
+                    }
                 }
             }
         }
@@ -136,18 +154,23 @@ public final class PillowResize {
         byte[] dst = new byte[outHeight * stride];
         int[] w = c.weights();
         int ksize = c.ksize();
+        // Row-wise accumulation reads the source sequentially; integer sums do not depend on the order.
+        int[] acc = new int[stride];
         for (int yy = 0; yy < outHeight; yy++) {
             int ymin = c.first()[yy] - rowOffset;
             int n = c.count()[yy];
             int kBase = yy * ksize;
+            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            for (int y = 0; y < n; y++) {
+                int k = w[kBase + y];
+                int p = (ymin + y) * stride;
+                for (int i = 0; i < stride; i++) {
+                    acc[i] += (src[p + i] & 0xFF) * k;
+                }
+            }
             int outBase = yy * stride;
             for (int i = 0; i < stride; i++) {
-                int ss = 1 << (PRECISION_BITS - 1);
-                int p = ymin * stride + i;
-                for (int y = 0; y < n; y++, p += stride) {
-                    ss += (src[p] & 0xFF) * w[kBase + y];
-                }
-                dst[outBase + i] = clip8(ss);
+                dst[outBase + i] = clip8(acc[i]);
             }
         }
         return new Raster(width, outHeight, ch, dst);
