@@ -61,7 +61,8 @@ public final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO reports corrupt data as IIOException or as unchecked exceptions from the codec.
-            throw new ImageException(format + " image could not be decoded: " + e.getMessage(), e);
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new ImageException(format + " image could not be decoded: " + why, e);
         } finally {
             reader.dispose();
         }

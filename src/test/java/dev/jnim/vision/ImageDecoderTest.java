@@ -50,8 +50,74 @@ class ImageDecoderTest {
     }
 
     @Test
-    void webpDecoderIsRegistered() {
-        assertThat(ImageIO.getImageReadersByFormatName("webp").hasNext()).isTrue();
+    void webpLosslessDecodesThroughTheTwelveMonkeysPlugin() {
+        DecodedImage d = decoder.decode(solidWebpLossless(3, 2, 200, 100, 50));
+        assertThat(d.width()).isEqualTo(3);
+        assertThat(d.height()).isEqualTo(2);
+        assertThat(d.mode() == ImageMode.RGB || d.mode() == ImageMode.RGBA).isTrue();
+        int ch = d.mode().channels();
+        assertThat(new int[] {d.pixels()[5 * ch] & 0xFF, d.pixels()[5 * ch + 1] & 0xFF, d.pixels()[5 * ch + 2] & 0xFF})
+                .containsExactly(200, 100, 50);
+    }
+
+    /**
+     * A one-colour lossless WebP written by hand (VP8L spec): no transforms, no colour cache, and five "simple"
+     * prefix codes of one symbol each, so every pixel costs zero bits.
+     */
+    private static byte[] solidWebpLossless(int w, int h, int r, int g, int b) {
+        BitWriter bits = new BitWriter();
+        bits.put(0x2f, 8);
+        bits.put(w - 1, 14);
+        bits.put(h - 1, 14);
+        bits.put(0, 1); // alpha not used
+        bits.put(0, 3); // version
+        bits.put(0, 1); // no transform
+        bits.put(0, 1); // no colour cache
+        bits.put(0, 1); // no meta prefix codes
+        for (int symbol : new int[] {g, r, b, 255}) {
+            bits.put(1, 1); // simple code
+            bits.put(0, 1); // one symbol
+            bits.put(1, 1); // 8-bit symbol
+            bits.put(symbol, 8);
+        }
+        bits.put(1, 1); // distance code: simple, one symbol, 1-bit symbol 0
+        bits.put(0, 1);
+        bits.put(0, 1);
+        bits.put(0, 1);
+        // Trailing zero bytes: the plugin's bit reader fetches ahead of the last code it needs.
+        byte[] packed = bits.bytes();
+        byte[] vp8l = java.util.Arrays.copyOf(packed, packed.length + 8);
+        int chunk = vp8l.length + (vp8l.length & 1);
+        ByteBuffer out = ByteBuffer.allocate(20 + chunk).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put("RIFF".getBytes()).putInt(12 + chunk).put("WEBP".getBytes()).put("VP8L".getBytes()).putInt(vp8l.length).put(vp8l);
+        return out.array();
+    }
+
+    /** LSB-first bit packer, as VP8L reads its stream. */
+    private static final class BitWriter {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private int acc;
+        private int used;
+
+        void put(int value, int n) {
+            for (int i = 0; i < n; i++) {
+                acc |= ((value >> i) & 1) << used;
+                if (++used == 8) {
+                    out.write(acc);
+                    acc = 0;
+                    used = 0;
+                }
+            }
+        }
+
+        byte[] bytes() {
+            if (used > 0) {
+                out.write(acc);
+                acc = 0;
+                used = 0;
+            }
+            return out.toByteArray();
+        }
     }
 
     @Test
