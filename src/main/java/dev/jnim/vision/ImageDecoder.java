@@ -1,5 +1,6 @@
 package dev.jnim.vision;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
@@ -10,6 +11,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Bytes to {@link DecodedImage}: PNG, JPEG (EXIF orientation applied), WebP, GIF (first frame) and BMP, through
@@ -42,7 +44,8 @@ public final class ImageDecoder {
             throw new ImageException("no decoder available for " + format);
         }
         ImageReader reader = readers.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // An in-memory stream: ImageIO's default would cache to temporary files on disk for every request.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
@@ -97,12 +100,13 @@ public final class ImageDecoder {
                 case 4 -> cm.hasAlpha() ? ImageMode.RGBA : null;
                 default -> null;
             };
-            boolean rgbSpace = bands < 3 || cm.getColorSpace().isCS_sRGB();
+            // Raw samples even under an embedded ICC profile: Pillow ignores the profile, so the reference does.
+            boolean rgbSpace = bands < 3 || cm.getColorSpace().getType() == ColorSpace.TYPE_RGB;
             if (mode != null && rgbSpace) {
                 return new DecodedImage(w, h, mode, samples(raster, w, h, bands, bits), null);
             }
         }
-        // Anything else (5-6-5 BMP, non-sRGB spaces): let Java convert to sRGB, keeping alpha if present.
+        // Anything else (5-6-5 BMP, non-RGB colour spaces): let Java convert to sRGB, keeping alpha if present.
         boolean alpha = cm.hasAlpha();
         int ch = alpha ? 4 : 3;
         byte[] out = new byte[w * h * ch];
