@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "golden", mixinStandardHelpOptions = true,
         description = "Run a golden model case (reference logits and greedy ids) and print the error per array;"
                 + " 'golden tokenizers <dir>' runs tokenizer and chat-template cases.",
-        subcommands = {GoldenTokenizersCommand.class})
+        subcommands = {GoldenTokenizersCommand.class, GoldenPreprocessCommand.class})
 final class GoldenCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "<case-dir>", description = "A golden model case directory (with case.json).")
