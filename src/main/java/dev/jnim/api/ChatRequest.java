@@ -18,7 +18,15 @@ import java.util.Set;
  * @param addGenerationPrompt end the prompt with the assistant header (default true)
  */
 public record ChatRequest(String model, List<Map<String, Object>> messages, GenerationOptions options,
-                          Map<String, Object> chatTemplateKwargs, boolean addGenerationPrompt) {
+                          Map<String, Object> chatTemplateKwargs, boolean addGenerationPrompt, List<ImageRef> images) {
+
+    /** An image of the conversation, in order: its URL and the request field it came from. */
+    public record ImageRef(String url, String field) {
+    }
+
+    // NIM also accepts images written into text content as <img src="..."/>.
+    private static final java.util.regex.Pattern IMG_TAG =
+            java.util.regex.Pattern.compile("<img\\s+src=\"([^\"]+)\"\\s*/?>");
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +49,8 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         if (rf != null && !"text".equals(rf.path("type").asText())) {
             throw ApiException.notSupportedYet("response_format", "response_format other than text is");
         }
-        List<Map<String, Object>> messages = messages(root.get("messages"));
+        List<ImageRef> images = new ArrayList<>();
+        List<Map<String, Object>> messages = messages(root.get("messages"), images);
         Map<String, Object> kwargs = Map.of();
         JsonNode k = Fields.get(root, "chat_template_kwargs");
         if (k != null) {
@@ -53,10 +62,10 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         }
         Boolean agp = Fields.optBool(root, "add_generation_prompt", "add_generation_prompt");
         return new ChatRequest(model, messages, GenerationOptions.parse(root, true, vocabSize), kwargs,
-                agp == null || agp);
+                agp == null || agp, List.copyOf(images));
     }
 
-    private static List<Map<String, Object>> messages(JsonNode node) {
+    private static List<Map<String, Object>> messages(JsonNode node, List<ImageRef> images) {
         if (node == null || node.isNull()) {
             throw ApiException.badRequest("messages", "'messages' is required");
         }
@@ -68,12 +77,12 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            out.add(message(node.get(i), "messages[" + i + "]"));
+            out.add(message(node.get(i), "messages[" + i + "]", images));
         }
         return out;
     }
 
-    private static Map<String, Object> message(JsonNode m, String where) {
+    private static Map<String, Object> message(JsonNode m, String where, List<ImageRef> images) {
         if (!m.isObject()) {
             throw Fields.wrongType(where, "an object", m);
         }
@@ -91,9 +100,9 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
             }
             out.put("content", null);
         } else if (content.isTextual()) {
-            out.put("content", content.asText());
+            out.put("content", textWithImages(content.asText(), where + ".content", images));
         } else if (content.isArray()) {
-            out.put("content", parts(content, where + ".content"));
+            out.put("content", parts(content, where + ".content", images));
         } else {
             throw Fields.wrongType(where + ".content", "a string or a list of content parts", content);
         }
@@ -106,8 +115,14 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
         return out;
     }
 
-    private static String parts(JsonNode list, String where) {
-        StringBuilder text = new StringBuilder();
+    /**
+     * Content parts in template form. Text-only lists are joined with newlines (a plain string, as
+     * vLLM passes them); with images, the list keeps {@code {"type":"text"}} and {@code {"type":"image"}}
+     * parts in order, which is what VLM chat templates iterate over, and the URLs go to {@code images}.
+     */
+    private static Object parts(JsonNode list, String where, List<ImageRef> images) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        boolean hasImage = false;
         for (int j = 0; j < list.size(); j++) {
             JsonNode p = list.get(j);
             String at = where + "[" + j + "]";
@@ -124,17 +139,55 @@ public record ChatRequest(String model, List<Map<String, Object>> messages, Gene
                     if (t == null) {
                         throw ApiException.badRequest(at + ".text", "'" + at + ".text' is required");
                     }
-                    if (!text.isEmpty()) {
-                        text.append('\n');
-                    }
-                    text.append(t);
+                    out.add(Map.of("type", "text", "text", t));
                 }
-                case "image_url", "image" -> throw ApiException.notSupportedYet(at, "images are");
+                case "image_url", "image" -> {
+                    JsonNode iu = p.get(type.equals("image") ? "image" : "image_url");
+                    JsonNode url = iu != null && iu.isObject() ? iu.get("url") : iu;
+                    if (url == null || !url.isTextual() || url.asText().isBlank()) {
+                        throw ApiException.badRequest(at + ".image_url.url", "'" + at + ".image_url.url' is required");
+                    }
+                    images.add(new ImageRef(url.asText(), at));
+                    out.add(Map.of("type", "image"));
+                    hasImage = true;
+                }
                 default -> throw ApiException.badRequest(at + ".type", "'" + at + ".type' must be 'text' or "
                         + "'image_url', got '" + truncate(type) + "'");
             }
         }
+        if (hasImage) {
+            return out;
+        }
+        StringBuilder text = new StringBuilder();
+        for (Map<String, Object> part : out) {
+            if (!text.isEmpty()) {
+                text.append('\n');
+            }
+            text.append(part.get("text"));
+        }
         return text.toString();
+    }
+
+    /** Text content; {@code <img src="..."/>} tags in it become image parts, as NIM accepts them. */
+    private static Object textWithImages(String text, String where, List<ImageRef> images) {
+        java.util.regex.Matcher m = IMG_TAG.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        int last = 0;
+        do {
+            if (m.start() > last) {
+                out.add(Map.of("type", "text", "text", text.substring(last, m.start())));
+            }
+            images.add(new ImageRef(m.group(1), where));
+            out.add(Map.of("type", "image"));
+            last = m.end();
+        } while (m.find());
+        if (last < text.length()) {
+            out.add(Map.of("type", "text", "text", text.substring(last)));
+        }
+        return out;
     }
 
     static String truncate(String s) {

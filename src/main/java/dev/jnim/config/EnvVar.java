@@ -51,7 +51,7 @@ public enum EnvVar {
     NIM_MAX_IMAGE_BYTES("20971520", "Largest image accepted, in bytes, decoded from base64 or downloaded (>= 1)."),
     NIM_MAX_IMAGE_PIXELS("33177600", "Largest image accepted, in pixels (width x height, >= 1); bigger images are rejected before decoding."),
     NIM_ALLOWED_MEDIA_DOMAINS("", "Comma-separated host names image URLs may use (`*.example.com` allowed). "
-            + "Unset: any public host; private and loopback addresses are always refused."),
+            + "Unset: any public host. Private and loopback addresses are refused unless their host is listed here."),
     NIM_MEDIA_FETCH_TIMEOUT_S("10", "Seconds (1-600) allowed to download one image URL."),
     NIM_MAX_REQUEST_BODY_BYTES("67108864", "Largest HTTP request body, in bytes (>= 1024); larger requests get 413."),
     NIM_SHUTDOWN_GRACE_PERIOD_S("30", "Seconds (0-3600) running requests may take to finish after SIGTERM."),

@@ -71,7 +71,8 @@ final class CompletionsHandler {
     }
 
     /** A validated request, tokenized: what the engine needs. */
-    private record Prepared(List<int[]> prompts, GenerationOptions options, List<String> echo) {
+    private record Prepared(List<int[]> prompts, GenerationOptions options, List<String> echo,
+                            List<dev.jnim.model.ImageInput> images) {
     }
 
     private Prepared prepareChat(ServerRequest req, ServedModel m) {
@@ -87,12 +88,27 @@ final class CompletionsHandler {
         } catch (ChatTemplateException e) {
             throw ApiException.badRequest("messages", e.getMessage());
         }
+        List<dev.jnim.model.ImageInput> images = List.of();
+        if (!cr.images().isEmpty()) {
+            if (m.images() == null) {
+                throw ApiException.badRequest("messages", "the model " + m.primaryName() + " does not accept images");
+            }
+            try {
+                ImagePipeline.Prepared ip = m.images().prepare(prompt,
+                        cr.images().stream().map(ChatRequest.ImageRef::url).toList(),
+                        cr.images().stream().map(ChatRequest.ImageRef::field).toList());
+                prompt = ip.prompt();
+                images = ip.images();
+            } catch (ImagePipeline.ImageRejected e) {
+                throw ApiException.badRequest(e.field(), e.getMessage());
+            }
+        }
         // The template already wrote BOS and the other special tokens, as vLLM tokenizes chat prompts.
         int[] ids = m.tokenizer().tokenizer().encode(prompt, false);
         if (ids.length == 0) {
             throw ApiException.badRequest("messages", "the rendered prompt is empty");
         }
-        return new Prepared(List.of(ids), cr.options(), null);
+        return new Prepared(List.of(ids), cr.options(), null, images);
     }
 
     private Prepared prepareCompletion(ServerRequest req, ServedModel m) {
@@ -115,7 +131,7 @@ final class CompletionsHandler {
                         : m.tokenizer().tokenizer().decode(ids, cr.options().skipSpecialTokens()));
             }
         }
-        return new Prepared(prompts, cr.options(), echo);
+        return new Prepared(prompts, cr.options(), echo, List.of());
     }
 
     static void checkModel(ServedModel m, String model) {
@@ -178,7 +194,7 @@ final class CompletionsHandler {
                             o.seedOf(index), o.repetitionPenalty(), o.frequencyPenalty(), o.presencePenalty(),
                             o.logitBias(), o.logprobs(), o.topLogprobs());
                     GenerationRequest gr = new GenerationRequest(id + "-" + index, ids, sp, maxTokens,
-                            o.stopTokenIds(), o.ignoreEos(), o.stop(), o.skipSpecialTokens(), List.of());
+                            o.stopTokenIds(), o.ignoreEos(), o.stop(), o.skipSpecialTokens(), p.images());
                     RequestHandle h = m.engine().submit(gr);
                     choices.add(new Choice(index, pi, ids.length, h));
                 }

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer tokenizer, ChatTemplate chatTemplate,
                           String templateError, ServingLimits limits, Engine engine, KvCache cache,
-                          ComputePool pool) implements AutoCloseable {
+                          ComputePool pool, ImagePipeline images) implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServedModel.class);
 
@@ -77,7 +77,18 @@ public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer to
                     : o.servedModelNames();
             log.info("Loaded {} ({}) as {} in {} ms", o.modelDir(), config.architecture(), names,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new ServedModel(names, model, tok, template, templateError, limits, engine, cache, pool);
+            ImagePipeline images = null;
+            if (model instanceof dev.jnim.model.VisionLanguageModel
+                    && java.nio.file.Files.isRegularFile(o.modelDir().resolve("preprocessor_config.json"))) {
+                var media = o.media();
+                images = new ImagePipeline(
+                        new dev.jnim.vision.ImageFetcher(media.maxImageBytes(), media.fetchTimeout(), media.allowedDomains()),
+                        new dev.jnim.vision.ImageDecoder(new dev.jnim.vision.ImageLimits(media.maxImageBytes(),
+                                media.maxImagePixels())),
+                        dev.jnim.vision.preprocess.VisionPreprocessor.fromModelDir(o.modelDir()),
+                        media.maxImagesPerPrompt().orElse(0));
+            }
+            return new ServedModel(names, model, tok, template, templateError, limits, engine, cache, pool, images);
         } catch (RuntimeException | Error e) {
             if (tok != null) {
                 tok.close();

@@ -28,12 +28,14 @@ import java.util.OptionalInt;
  * @param quantizeQ8           the selected profile's precision is {@code q8_0}: quantise at load time
  * @param availableMemory      bytes this process may use, measured before the model is loaded (cgroup-aware)
  * @param tokenizerMode        {@code NIM_TOKENIZER_MODE}
+ * @param media                image limits and URL rules ({@code NIM_MAX_IMAGE_*}, {@code NIM_ALLOWED_MEDIA_DOMAINS}, ...)
  */
 public record ServerOptions(String host, int port, Path modelDir, List<String> servedModelNames,
                             OptionalInt maxModelLen, boolean allowLongMaxModelLen, OptionalInt maxNumSeqs,
                             OptionalInt maxBatchedTokens, double kvCachePercent, boolean kvCacheReuse,
                             long maxRequestBytes, Duration shutdownGrace, int maxWaiting, int computeThreads,
-                            boolean quantizeQ8, long availableMemory, TokenizerMode tokenizerMode) {
+                            boolean quantizeQ8, long availableMemory, TokenizerMode tokenizerMode,
+                            Settings.Media media) {
 
     /** Queued requests before 429 when {@code NIM_MAX_PENDING_REQUESTS} is unset. */
     public static final int DEFAULT_MAX_WAITING = 1024;
@@ -50,12 +52,12 @@ public record ServerOptions(String host, int port, Path modelDir, List<String> s
                 e.allowLongMaxModelLen(), e.maxNumSeqs(), e.maxBatchedTokens(), e.kvCacheFraction(),
                 e.enableKvCacheReuse(), s.server().maxRequestBodyBytes(), s.server().shutdownGracePeriod(),
                 s.server().maxPendingRequests().orElse(DEFAULT_MAX_WAITING), e.numThreads().orElse(0), quantizeQ8,
-                availableMemory, TokenizerMode.valueOf(s.model().tokenizerMode().name()));
+                availableMemory, TokenizerMode.valueOf(s.model().tokenizerMode().name()), s.media());
     }
 
     public ServerOptions withHost(String h) {
         return new ServerOptions(h, port, modelDir, servedModelNames, maxModelLen, allowLongMaxModelLen, maxNumSeqs,
                 maxBatchedTokens, kvCachePercent, kvCacheReuse, maxRequestBytes, shutdownGrace, maxWaiting,
-                computeThreads, quantizeQ8, availableMemory, tokenizerMode);
+                computeThreads, quantizeQ8, availableMemory, tokenizerMode, media);
     }
 }

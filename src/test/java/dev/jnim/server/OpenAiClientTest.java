@@ -205,14 +205,14 @@ class OpenAiClientTest {
     }
 
     @Test
-    void imagesAndToolsAreNotSupportedYet() {
+    void imagesToATextModelAndToolsAreRefused() {
         var image = ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
                 .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder().url("data:image/png;base64,AAAA").build())
                 .build());
         var params = ChatCompletionCreateParams.builder().model("test-model").maxCompletionTokens(2)
                 .addUserMessageOfArrayOfContentParts(List.of(image)).build();
         assertThatThrownBy(() -> client.chat().completions().create(params)).isInstanceOf(BadRequestException.class)
-                .hasMessageContaining("images are not supported yet");
+                .hasMessageContaining("does not accept images");
         var tools = chat("Hi", 2).putAdditionalBodyProperty("tools", JsonValue.from(List.of(Map.of("type", "function",
                 "function", Map.of("name", "f"))))).build();
         assertThatThrownBy(() -> client.chat().completions().create(tools)).isInstanceOf(BadRequestException.class)
