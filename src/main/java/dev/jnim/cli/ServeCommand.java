@@ -1,14 +1,20 @@
 package dev.jnim.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jnim.cache.LicenseDocument;
+import dev.jnim.cache.MetadataDocument;
 import dev.jnim.cache.ModelResolver;
 import dev.jnim.cache.ResolvedModel;
 import dev.jnim.config.Settings;
 import dev.jnim.hardware.Hardware;
 import dev.jnim.hardware.HardwareDetector;
+import dev.jnim.manifest.ManifestDocument;
 import dev.jnim.manifest.ProfilePolicy;
 import dev.jnim.server.JnimServer;
 import dev.jnim.server.ServerOptions;
 import dev.jnim.telemetry.LogSetup;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +48,16 @@ final class ServeCommand implements Callable<Integer> {
             Settings.unknownNimVariables(System.getenv())
                     .forEach(v -> log.warn("{} is not a variable jnim reads; it is ignored", v));
             Hardware hw = HardwareDetector.system().detect(settings);
-            ResolvedModel resolved = ModelResolver.create(settings, ProfilePolicy.of(settings, hw),
-                    CommandSupport.progress()).resolve();
+            ModelResolver resolver = ModelResolver.create(settings, ProfilePolicy.of(settings, hw),
+                    CommandSupport.progress());
+            ResolvedModel resolved = resolver.resolve();
             boolean q8 = resolved.profile().precision().equalsIgnoreCase("q8_0");
+            Map<String, JsonNode> documents = Map.of(
+                    "/v1/manifest", ManifestDocument.build(resolver.manifest(), hw, Optional.of(resolved.profile().id())),
+                    "/v1/metadata", MetadataDocument.build(resolved),
+                    "/v1/license", LicenseDocument.build(resolved));
             ServerOptions options = ServerOptions.of(settings, resolved.directory(), resolved.servedModelNames(), q8,
-                    hw.memory().availableBytes());
+                    hw.memory().availableBytes(), documents);
             return serve(options);
         });
     }

@@ -181,8 +181,12 @@ public final class JnimServer implements AutoCloseable {
                 .get("/v1/health/ready", this::ready)
                 .get("/v1/metrics", this::metricsEndpoint)
                 .get("/v1/version", this::version);
+        options.documents().forEach((path, doc) -> r.get(path, (req, res) -> HttpJson.send(res, 200, doc)));
         for (String p : POST_PATHS) {
             r.any(p, (req, res) -> methodNotAllowed(req, res, "POST"));
+        }
+        for (String p : options.documents().keySet()) {
+            r.any(p, (req, res) -> methodNotAllowed(req, res, "GET"));
         }
         for (String p : GET_PATHS) {
             r.any(p, (req, res) -> methodNotAllowed(req, res, "GET"));

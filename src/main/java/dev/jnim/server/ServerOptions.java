@@ -1,10 +1,12 @@
 package dev.jnim.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.jnim.config.Settings;
 import dev.jnim.tokenizer.TokenizerMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -29,35 +31,44 @@ import java.util.OptionalInt;
  * @param availableMemory      bytes this process may use, measured before the model is loaded (cgroup-aware)
  * @param tokenizerMode        {@code NIM_TOKENIZER_MODE}
  * @param media                image limits and URL rules ({@code NIM_MAX_IMAGE_*}, {@code NIM_ALLOWED_MEDIA_DOMAINS}, ...)
+ * @param documents            fixed JSON answers by GET path, built at startup ({@code /v1/manifest},
+ *                             {@code /v1/metadata}, {@code /v1/license})
  */
 public record ServerOptions(String host, int port, Path modelDir, List<String> servedModelNames,
                             OptionalInt maxModelLen, boolean allowLongMaxModelLen, OptionalInt maxNumSeqs,
                             OptionalInt maxBatchedTokens, double kvCachePercent, boolean kvCacheReuse,
                             long maxRequestBytes, Duration shutdownGrace, int maxWaiting, int computeThreads,
                             boolean quantizeQ8, long availableMemory, TokenizerMode tokenizerMode,
-                            Settings.Media media) {
+                            Settings.Media media, Map<String, JsonNode> documents) {
 
     /** Queued requests before 429 when {@code NIM_MAX_PENDING_REQUESTS} is unset. */
     public static final int DEFAULT_MAX_WAITING = 1024;
 
     public ServerOptions {
         servedModelNames = List.copyOf(servedModelNames);
+        documents = Map.copyOf(documents);
     }
 
     /** Options for serving {@code modelDir} under {@code names} with these settings. */
     public static ServerOptions of(Settings s, Path modelDir, List<String> names, boolean quantizeQ8,
                                    long availableMemory) {
+        return of(s, modelDir, names, quantizeQ8, availableMemory, Map.of());
+    }
+
+    /** As {@link #of(Settings, Path, List, boolean, long)}, with fixed JSON documents to serve. */
+    public static ServerOptions of(Settings s, Path modelDir, List<String> names, boolean quantizeQ8,
+                                   long availableMemory, Map<String, JsonNode> documents) {
         Settings.Engine e = s.engine();
         return new ServerOptions("0.0.0.0", s.server().port(), modelDir, names, e.maxModelLen(),
                 e.allowLongMaxModelLen(), e.maxNumSeqs(), e.maxBatchedTokens(), e.kvCacheFraction(),
                 e.enableKvCacheReuse(), s.server().maxRequestBodyBytes(), s.server().shutdownGracePeriod(),
                 s.server().maxPendingRequests().orElse(DEFAULT_MAX_WAITING), e.numThreads().orElse(0), quantizeQ8,
-                availableMemory, TokenizerMode.valueOf(s.model().tokenizerMode().name()), s.media());
+                availableMemory, TokenizerMode.valueOf(s.model().tokenizerMode().name()), s.media(), documents);
     }
 
     public ServerOptions withHost(String h) {
         return new ServerOptions(h, port, modelDir, servedModelNames, maxModelLen, allowLongMaxModelLen, maxNumSeqs,
                 maxBatchedTokens, kvCachePercent, kvCacheReuse, maxRequestBytes, shutdownGrace, maxWaiting,
-                computeThreads, quantizeQ8, availableMemory, tokenizerMode, media);
+                computeThreads, quantizeQ8, availableMemory, tokenizerMode, media, documents);
     }
 }

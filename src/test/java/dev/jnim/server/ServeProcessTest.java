@@ -86,6 +86,15 @@ class ServeProcessTest {
             assertThat(m.find()).isTrue();
             Http http = new Http(Integer.parseInt(m.group(1)));
             await(out, "Service is ready", p);
+            // NIM's model documents, built from the resolved model and profile at startup.
+            Http.Response manifest = http.get("/v1/manifest");
+            assertThat(manifest.status()).isEqualTo(200);
+            assertThat(manifest.json().get("object").asText()).isEqualTo("manifest");
+            Http.Response metadata = http.get("/v1/metadata");
+            assertThat(metadata.status()).isEqualTo(200);
+            assertThat(metadata.json().get("selectedModelProfileId").asText()).matches("[0-9a-f]{64}");
+            assertThat(http.get("/v1/license").status()).isEqualTo(200);
+            assertThat(http.post("/v1/metadata", "{}").status()).isEqualTo(405);
             try (Http.StreamingCall call = http.stream(RawHttpTest.CHAT, StreamingAndMetricsTest.longStream(40, ""))) {
                 assertThat(call.nextData()).isNotNull();
                 p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
