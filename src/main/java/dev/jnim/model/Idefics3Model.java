@@ -1,8 +1,6 @@
 package dev.jnim.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jnim.kv.KvCache;
-import dev.jnim.kv.KvLayout;
 import dev.jnim.tensor.ComputePool;
 import dev.jnim.vision.PixelShuffleConnector;
 import dev.jnim.vision.SiglipVisionTower;
@@ -16,9 +14,8 @@ import java.util.Arrays;
  * connector, and a Llama text model whose {@code <image>} tokens take the projected rows in order.
  * Tiles that are entirely zero are batch padding and are dropped, as the reference does.
  */
-public final class Idefics3Model implements VisionLanguageModel {
+public final class Idefics3Model extends TextBackedModel {
 
-    private final LlamaModel text;
     private final SiglipVisionTower tower;
     private final PixelShuffleConnector connector;
     private final VisionConfig vision;
@@ -28,7 +25,7 @@ public final class Idefics3Model implements VisionLanguageModel {
     Idefics3Model(ModelConfig c, WeightSource w, LoadOptions opts) {
         JsonNode root = c.json();
         DecoderConfig dec = DecoderConfig.parse(root.path("text_config"), c.source(), false);
-        this.text = new LlamaModel(c.architecture(), dec, w, "model.text_model.", "lm_head.weight", opts);
+        super(new LlamaModel(c.architecture(), dec, w, "model.text_model.", "lm_head.weight", opts));
         this.vision = VisionConfig.parse(root.path("vision_config"), "siglip");
         this.tower = new SiglipVisionTower(vision, w, "model.vision_model.");
         this.connector = new PixelShuffleConnector(w, "model.connector.", vision.hiddenSize(), dec.hiddenSize(),
@@ -64,33 +61,9 @@ public final class Idefics3Model implements VisionLanguageModel {
                 text.decoder().hiddenSize());
     }
 
-    @Override
-    public String architecture() {
-        return text.architecture();
-    }
 
-    @Override
-    public DecoderConfig decoder() {
-        return text.decoder();
-    }
 
-    @Override
-    public KvLayout kvLayout() {
-        return text.kvLayout();
-    }
 
-    @Override
-    public long weightBytesPerStep() {
-        return text.weightBytesPerStep();
-    }
 
-    @Override
-    public float[] forward(ForwardBatch batch, KvCache cache) {
-        return text.forward(batch, cache);
-    }
 
-    @Override
-    public void close() {
-        text.close();
-    }
 }

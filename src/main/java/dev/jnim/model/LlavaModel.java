@@ -1,8 +1,6 @@
 package dev.jnim.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jnim.kv.KvCache;
-import dev.jnim.kv.KvLayout;
 import dev.jnim.tensor.ComputePool;
 import dev.jnim.tensor.Gelu;
 import dev.jnim.vision.ClipVisionTower;
@@ -15,9 +13,8 @@ import dev.jnim.weights.WeightSource;
  * read at {@code vision_feature_layer}, an MLP projector, and a Llama text model in which each
  * {@code <image>} token is replaced by one projected feature row, image by image.
  */
-public final class LlavaModel implements VisionLanguageModel {
+public final class LlavaModel extends TextBackedModel {
 
-    private final LlamaModel text;
     private final ClipVisionTower tower;
     private final MlpProjector projector;
     private final int imageTokenId;
@@ -32,8 +29,8 @@ public final class LlavaModel implements VisionLanguageModel {
                     + "' is not supported (llama, qwen2)");
         }
         DecoderConfig dec = DecoderConfig.parse(textCfg, c.source(), textType.equals("qwen2"));
-        this.text = new LlamaModel(c.architecture(), dec, w, "language_model.model.", "language_model.lm_head.weight",
-                opts);
+        super(new LlamaModel(c.architecture(), dec, w, "language_model.model.", "language_model.lm_head.weight",
+                opts));
         VisionConfig vc = VisionConfig.parse(root.path("vision_config"), "clip");
         this.tower = new ClipVisionTower(vc, w, "vision_tower.vision_model.",
                 root.path("vision_feature_layer").asInt(-2),
@@ -57,33 +54,9 @@ public final class LlavaModel implements VisionLanguageModel {
         return new ImageFeatures(vision, projected, tower.tokensPerImage(), text.decoder().hiddenSize());
     }
 
-    @Override
-    public String architecture() {
-        return text.architecture();
-    }
 
-    @Override
-    public DecoderConfig decoder() {
-        return text.decoder();
-    }
 
-    @Override
-    public KvLayout kvLayout() {
-        return text.kvLayout();
-    }
 
-    @Override
-    public long weightBytesPerStep() {
-        return text.weightBytesPerStep();
-    }
 
-    @Override
-    public float[] forward(ForwardBatch batch, KvCache cache) {
-        return text.forward(batch, cache);
-    }
 
-    @Override
-    public void close() {
-        text.close();
-    }
 }

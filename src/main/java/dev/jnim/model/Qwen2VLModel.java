@@ -1,8 +1,6 @@
 package dev.jnim.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jnim.kv.KvCache;
-import dev.jnim.kv.KvLayout;
 import dev.jnim.tensor.ComputePool;
 import dev.jnim.vision.Qwen2VisionTower;
 import dev.jnim.weights.WeightSource;
@@ -15,9 +13,8 @@ import java.util.List;
  * (frame, row, column) of the merged grid; {@link #ropePositions} computes them as HF's
  * {@code get_rope_index}.
  */
-public final class Qwen2VLModel implements VisionLanguageModel {
+public final class Qwen2VLModel extends TextBackedModel {
 
-    private final LlamaModel text;
     private final Qwen2VisionTower tower;
     private final int imageTokenId;
     private final int visionStartId;
@@ -31,7 +28,7 @@ public final class Qwen2VLModel implements VisionLanguageModel {
         if (dec.mropeSection() == null) {
             throw new ModelException(c.source() + ": Qwen2-VL needs rope_scaling.mrope_section");
         }
-        this.text = new LlamaModel(c.architecture(), dec, w, "model.", "lm_head.weight", opts);
+        super(new LlamaModel(c.architecture(), dec, w, "model.", "lm_head.weight", opts));
         JsonNode vc = root.path("vision_config");
         this.tower = new Qwen2VisionTower(vc, w, "visual.", dec.hiddenSize());
         this.imageTokenId = root.path("image_token_id").asInt(151655);
@@ -136,33 +133,9 @@ public final class Qwen2VLModel implements VisionLanguageModel {
         return new RopePositions(pos, next - n);
     }
 
-    @Override
-    public String architecture() {
-        return text.architecture();
-    }
 
-    @Override
-    public DecoderConfig decoder() {
-        return text.decoder();
-    }
 
-    @Override
-    public KvLayout kvLayout() {
-        return text.kvLayout();
-    }
 
-    @Override
-    public long weightBytesPerStep() {
-        return text.weightBytesPerStep();
-    }
 
-    @Override
-    public float[] forward(ForwardBatch batch, KvCache cache) {
-        return text.forward(batch, cache);
-    }
 
-    @Override
-    public void close() {
-        text.close();
-    }
 }
