@@ -80,6 +80,11 @@ public final class ServerMetrics {
         gauge("jnim_requests_waiting", "Sequences queued, preempted ones included.", stats, EngineStats::waiting);
         counterFrom("jnim_preemptions", "Sequences preempted (recomputed later).", stats, EngineStats::preemptions);
         counterFrom("jnim_engine_steps", "Forward steps run by the engine.", stats, EngineStats::steps);
+        counterFrom("jnim_encoder_images", "Images run through the vision encoder.", stats, EngineStats::imagesEncoded);
+        counterFrom("jnim_encoder_cache_hits", "Images whose encoder output came from the encoder cache.", stats,
+                EngineStats::encoderCacheHits);
+        counterFrom("jnim_encoder_batches", "Vision encoder runs (images of one step are encoded together).", stats,
+                EngineStats::encoderBatches);
     }
 
     /** One engine request ended; {@code ttftSeconds} is NaN when no token came. */

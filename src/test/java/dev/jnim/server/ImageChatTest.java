@@ -174,6 +174,24 @@ class ImageChatTest {
         Http.Response again = http.post("/v1/chat/completions", request(dataUrl()));
         assertThat(again.json().at("/choices/0/message/content").asText()).isEqualTo(expectedText);
         assertThat(server.model().engine().stats().encoderCacheHits()).isGreaterThan(before);
+        String metrics = http.get("/v1/metrics").body();
+        assertThat(metrics).containsPattern("jnim_encoder_cache_hits_total\\{[^}]*\\} [1-9]")
+                .containsPattern("jnim_encoder_images_total\\{[^}]*\\} [1-9]");
+    }
+
+    @Test
+    void twoImagesInOneMessageExpandBothPlaceholders() throws Exception {
+        String body = "{\"model\":\"llava\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + dataUrl() + "\"}},"
+                + "{\"type\":\"text\",\"text\":\"and\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"http://localhost:" + images.getAddress().getPort()
+                + "/photo.jpg\"}}]}]}";
+        Http.Response r = http.post("/v1/chat/completions", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        // "<s>USER: " + 16 image tokens + "\nand" + 16 image tokens + "\n ASSISTANT:" (byte-level tokens).
+        int text = 1 + "USER: ".length() + "\nand".length() + "\n ASSISTANT:".length();
+        assertThat(r.json().at("/usage/prompt_tokens").asInt()).isEqualTo(text + 32);
+        assertThat(r.json().at("/usage/completion_tokens").asInt()).isEqualTo(3);
     }
 
     @Test
