@@ -61,6 +61,7 @@ public final class Engine implements AutoCloseable {
     private long imagesEncoded;
     private long encoderCacheHits;
     private long encoderBatches;
+    private long encoderNanos;
 
     private record Cancel(RequestHandle handle) {
     }
@@ -78,7 +79,8 @@ public final class Engine implements AutoCloseable {
         this.blocks = new BlockManager(cache.numBlocks(), config.prefixCaching());
         this.vlm = model instanceof VisionLanguageModel v ? v : null;
         this.imageTokenId = vlm != null ? vlm.imageTokenId() : -1;
-        this.scheduler = new Scheduler(blocks, config.maxNumSeqs(), config.maxBatchedTokens());
+        this.scheduler = new Scheduler(blocks, config.maxNumSeqs(), config.maxBatchedTokens(),
+                java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config.encoderBatchingMs()));
         publishStats();
         this.thread = Thread.ofPlatform().name("jnim-engine").daemon().unstarted(this::loop);
         thread.start();
@@ -332,7 +334,9 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (!toEncode.isEmpty()) {
+            long t0 = System.nanoTime();
             List<float[]> out = vlm.encode(toEncode);
+            encoderNanos += System.nanoTime() - t0;
             encoderBatches++;
             imagesEncoded += toEncode.size();
             for (int i = 0; i < toEncode.size(); i++) {
@@ -459,6 +463,7 @@ public final class Engine implements AutoCloseable {
         BlockManager.CacheStats c = blocks.cacheStats();
         stats = new EngineStats(scheduler.running.size(), scheduler.waiting.size(), blocks.used(), blocks.capacity(),
                 blocks.cachedIdle(), c.queries(), c.hits(), c.queriedTokens(), c.hitTokens(), scheduler.preemptions(),
-                promptTokens, generatedTokens, steps, imagesEncoded, encoderCacheHits, encoderBatches);
+                promptTokens, generatedTokens, steps, imagesEncoded, encoderCacheHits, encoderBatches,
+                encoderNanos / 1e9);
     }
 }

@@ -19,11 +19,12 @@ package dev.jnim.engine;
  * @param imagesEncoded      images run through the vision encoder
  * @param encoderCacheHits   images whose encoder output came from the encoder cache
  * @param encoderBatches     encoder runs (images encoded together in one step count once)
+ * @param encoderSeconds     time spent in the vision encoder
  */
 public record EngineStats(int running, int waiting, int kvUsedBlocks, int kvTotalBlocks, int kvCachedBlocks,
                           long prefixQueries, long prefixHits, long prefixQueriedTokens, long prefixHitTokens,
                           long preemptions, long promptTokens, long generatedTokens, long steps,
-                          long imagesEncoded, long encoderCacheHits, long encoderBatches) {
+                          long imagesEncoded, long encoderCacheHits, long encoderBatches, double encoderSeconds) {
 
     /** Fraction of the KV pool held by sequences (NIM's {@code gpu_cache_usage_perc}, as 0..1). */
     public double kvUsage() {

@@ -33,7 +33,10 @@ final class Scheduler {
     final List<Sequence> running = new ArrayList<>();
     private long preemptions;
 
-    Scheduler(BlockManager blocks, int maxNumSeqs, int maxBatchedTokens) {
+    private final long encoderWindowNanos;
+
+    Scheduler(BlockManager blocks, int maxNumSeqs, int maxBatchedTokens, long encoderWindowNanos) {
+        this.encoderWindowNanos = encoderWindowNanos;
         this.blocks = blocks;
         this.maxNumSeqs = maxNumSeqs;
         this.maxBatchedTokens = maxBatchedTokens;
@@ -73,7 +76,11 @@ final class Scheduler {
             plan.add(new Chunk(s, s.numComputed, n));
             budget -= n;
         }
-        while (budget > 0 && !waiting.isEmpty() && running.size() < maxNumSeqs) {
+        // NIM_ENCODER_BATCHING_MS: a request with images at the head of the queue waits up to the
+        // window for others to arrive; then all of them are admitted together and share one encoder run.
+        Sequence head = waiting.peekFirst();
+        boolean hold = head != null && head.needsImages() && System.nanoTime() - head.arrivalNanos < encoderWindowNanos;
+        while (!hold && budget > 0 && !waiting.isEmpty() && running.size() < maxNumSeqs) {
             Sequence s = waiting.peekFirst();
             if (s.blocks.size() == 0 && s.numComputed == 0) {
                 // Reuse cached full blocks, but always leave the last prompt token to compute:

@@ -61,7 +61,7 @@ public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer to
             KvCache cache = new KvCache(model.kvLayout(), limits.kv().blocks());
             EngineConfig ec = EngineConfig.defaults(limits.maxModelLen(), limits.maxNumSeqs())
                     .withMaxBatchedTokens(limits.maxBatchedTokens()).withPrefixCaching(o.kvCacheReuse())
-                    .withMaxWaiting(o.maxWaiting());
+                    .withMaxWaiting(o.maxWaiting()).withEncoderBatchingMs((int) o.encoderBatching().toMillis());
             Engine engine = new Engine(model, cache, ec, tok.tokenizer(),
                     new HashSet<>(tok.tokenizer().specialTokens().eosIds()));
             ChatTemplate template = null;

@@ -85,6 +85,8 @@ public final class ServerMetrics {
                 EngineStats::encoderCacheHits);
         counterFrom("jnim_encoder_batches", "Vision encoder runs (images of one step are encoded together).", stats,
                 EngineStats::encoderBatches);
+        counterFrom("jnim_encoder_seconds", "Time spent in the vision encoder (its rate over the batches' rate is the "
+                + "mean encoder latency).", stats, EngineStats::encoderSeconds);
     }
 
     /** One engine request ended; {@code ttftSeconds} is NaN when no token came. */

@@ -31,6 +31,7 @@ import java.util.OptionalInt;
  * @param availableMemory      bytes this process may use, measured before the model is loaded (cgroup-aware)
  * @param tokenizerMode        {@code NIM_TOKENIZER_MODE}
  * @param media                image limits and URL rules ({@code NIM_MAX_IMAGE_*}, {@code NIM_ALLOWED_MEDIA_DOMAINS}, ...)
+ * @param encoderBatching      {@code NIM_ENCODER_BATCHING_MS}: how long an image request waits for others to share the encoder
  * @param documents            fixed JSON answers by GET path, built at startup ({@code /v1/manifest},
  *                             {@code /v1/metadata}, {@code /v1/license})
  */
@@ -39,7 +40,7 @@ public record ServerOptions(String host, int port, Path modelDir, List<String> s
                             OptionalInt maxBatchedTokens, double kvCachePercent, boolean kvCacheReuse,
                             long maxRequestBytes, Duration shutdownGrace, int maxWaiting, int computeThreads,
                             boolean quantizeQ8, long availableMemory, TokenizerMode tokenizerMode,
-                            Settings.Media media, Map<String, JsonNode> documents) {
+                            Settings.Media media, Duration encoderBatching, Map<String, JsonNode> documents) {
 
     /** Queued requests before 429 when {@code NIM_MAX_PENDING_REQUESTS} is unset. */
     public static final int DEFAULT_MAX_WAITING = 1024;
@@ -63,12 +64,12 @@ public record ServerOptions(String host, int port, Path modelDir, List<String> s
                 e.allowLongMaxModelLen(), e.maxNumSeqs(), e.maxBatchedTokens(), e.kvCacheFraction(),
                 e.enableKvCacheReuse(), s.server().maxRequestBodyBytes(), s.server().shutdownGracePeriod(),
                 s.server().maxPendingRequests().orElse(DEFAULT_MAX_WAITING), e.numThreads().orElse(0), quantizeQ8,
-                availableMemory, TokenizerMode.valueOf(s.model().tokenizerMode().name()), s.media(), documents);
+                availableMemory, TokenizerMode.valueOf(s.model().tokenizerMode().name()), s.media(), e.encoderBatching(), documents);
     }
 
     public ServerOptions withHost(String h) {
         return new ServerOptions(h, port, modelDir, servedModelNames, maxModelLen, allowLongMaxModelLen, maxNumSeqs,
                 maxBatchedTokens, kvCachePercent, kvCacheReuse, maxRequestBytes, shutdownGrace, maxWaiting,
-                computeThreads, quantizeQ8, availableMemory, tokenizerMode, media, documents);
+                computeThreads, quantizeQ8, availableMemory, tokenizerMode, media, encoderBatching, documents);
     }
 }

@@ -96,6 +96,28 @@ class EngineImageTest {
     }
 
     @Test
+    void imagesArrivingWithinTheBatchingWindowShareOneEncoderRun() throws Exception {
+        Path dir = golden("llava-clip-mlp");
+        try (CausalLM model = ModelRegistry.load(ModelConfig.load(dir), SafetensorsFile.open(dir.resolve("model.safetensors")),
+                LoadOptions.of(pool));
+             Engine e = new Engine(model, new KvCache(model.kvLayout(), 64),
+                     EngineConfig.defaults(1024, 8).withEncoderBatchingMs(300), null, Set.of())) {
+            List<RequestHandle> hs = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                hs.add(e.submit(GenerationRequest.of("w" + i, ids(dir), SamplingParams.GREEDY, 2).withIgnoreEos(true)
+                        .withImages(List.of(image(dir, "llava", 100 + i)))));
+                Thread.sleep(20);
+            }
+            for (RequestHandle h : hs) {
+                assertThat(EngineTest.collect(h).ids()).hasSize(2);
+            }
+            EngineTest.awaitIdle(e);
+            assertThat(e.stats().imagesEncoded()).isEqualTo(3);
+            assertThat(e.stats().encoderBatches()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void imagesAreRefusedByTextModelsAndMismatchesFailCleanly() throws Exception {
         ModelConfig cfg = RandomModels.shape("tiny");
         try (CausalLM text = ModelRegistry.load(cfg, RandomModels.weights(cfg, DType.F32, 1), LoadOptions.of(pool));

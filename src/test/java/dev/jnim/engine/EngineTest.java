@@ -275,7 +275,7 @@ class EngineTest {
 
     @Test
     void requestsThatCanNeverRunAreRejectedUpFront() {
-        Engine e = engine(4, new EngineConfig(8, 64, 100, 2, false, 16));
+        Engine e = engine(4, new EngineConfig(8, 64, 100, 2, false, 16, 0));
         assertThatThrownBy(() -> e.submit(GenerationRequest.of("x", prompt(90, 1), SamplingParams.GREEDY, 20)))
                 .isInstanceOfSatisfying(RequestRejectedException.class, ex -> {
                     assertThat(ex.status()).isEqualTo(400);
@@ -292,7 +292,7 @@ class EngineTest {
 
     @Test
     void aFullQueueAnswers429AndTheQueueDrains() throws InterruptedException {
-        Engine e = engine(64, new EngineConfig(1, 64, 512, 2, false, 4096));
+        Engine e = engine(64, new EngineConfig(1, 64, 512, 2, false, 4096, 0));
         List<RequestHandle> hs = new ArrayList<>();
         int rejected = 0;
         for (int i = 0; i < 12; i++) {

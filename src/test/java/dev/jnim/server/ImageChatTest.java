@@ -176,7 +176,8 @@ class ImageChatTest {
         assertThat(server.model().engine().stats().encoderCacheHits()).isGreaterThan(before);
         String metrics = http.get("/v1/metrics").body();
         assertThat(metrics).containsPattern("jnim_encoder_cache_hits_total\\{[^}]*\\} [1-9]")
-                .containsPattern("jnim_encoder_images_total\\{[^}]*\\} [1-9]");
+                .containsPattern("jnim_encoder_images_total\\{[^}]*\\} [1-9]")
+                .containsPattern("jnim_encoder_seconds_total\\{[^}]*\\} [0-9.eE-]+");
     }
 
     @Test
