@@ -53,6 +53,8 @@ public enum EnvVar {
     NIM_ALLOWED_MEDIA_DOMAINS("", "Comma-separated host names image URLs may use (`*.example.com` allowed). "
             + "Unset: any public host. Private and loopback addresses are refused unless their host is listed here."),
     NIM_MEDIA_FETCH_TIMEOUT_S("10", "Seconds (1-600) allowed to download one image URL."),
+    NIM_ALLOWED_LOCAL_MEDIA_PATH("", "A directory from which file:// image URLs may be read (nothing outside it, "
+            + "symbolic links resolved). Unset: file:// URLs are refused."),
     NIM_MAX_REQUEST_BODY_BYTES("67108864", "Largest HTTP request body, in bytes (>= 1024); larger requests get 413."),
     NIM_SHUTDOWN_GRACE_PERIOD_S("30", "Seconds (0-3600) running requests may take to finish after SIGTERM."),
     CUDA_VISIBLE_DEVICES("", "GPUs visible to jnim: indices or `GPU-<uuid>` prefixes, comma-separated; empty means none. "

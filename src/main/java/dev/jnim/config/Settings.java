@@ -47,7 +47,7 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
 
     /** Image limits. An empty {@code allowedDomains} allows any public host. */
     public record Media(OptionalInt maxImagesPerPrompt, long maxImageBytes, long maxImagePixels,
-                        List<String> allowedDomains, Duration fetchTimeout) {}
+                        List<String> allowedDomains, Duration fetchTimeout, Optional<Path> allowedLocalPath) {}
 
     /** Logging; {@code disableLogRequests} keeps prompts and token ids out of the logs. */
     public record Logging(LogLevel level, boolean jsonl, boolean disableLogRequests) {}
@@ -96,7 +96,8 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
                 r.longAtLeast(EnvVar.NIM_MAX_IMAGE_BYTES, 1),
                 r.longAtLeast(EnvVar.NIM_MAX_IMAGE_PIXELS, 1),
                 r.list(EnvVar.NIM_ALLOWED_MEDIA_DOMAINS),
-                Duration.ofSeconds(r.intIn(EnvVar.NIM_MEDIA_FETCH_TIMEOUT_S, 1, 600)));
+                Duration.ofSeconds(r.intIn(EnvVar.NIM_MEDIA_FETCH_TIMEOUT_S, 1, 600)),
+                r.path(EnvVar.NIM_ALLOWED_LOCAL_MEDIA_PATH));
         var logging = new Logging(
                 r.enumOf(EnvVar.NIM_LOG_LEVEL, LogLevel.class),
                 r.flag(EnvVar.NIM_JSONL_LOGGING),
@@ -191,6 +192,7 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
         v.put(EnvVar.NIM_ALLOWED_MEDIA_DOMAINS, media.allowedDomains().isEmpty() ? "<any public host>"
                 : String.join(",", media.allowedDomains()));
         v.put(EnvVar.NIM_MEDIA_FETCH_TIMEOUT_S, Long.toString(media.fetchTimeout().toSeconds()));
+        v.put(EnvVar.NIM_ALLOWED_LOCAL_MEDIA_PATH, media.allowedLocalPath().map(Path::toString).orElse("<unset>"));
         v.put(EnvVar.NIM_MAX_REQUEST_BODY_BYTES, Long.toString(server.maxRequestBodyBytes()));
         v.put(EnvVar.NIM_SHUTDOWN_GRACE_PERIOD_S, Long.toString(server.shutdownGracePeriod().toSeconds()));
         v.put(EnvVar.CUDA_VISIBLE_DEVICES, devices.cudaVisibleDevices().map(s -> "'" + s + "'").orElse("<unset>"));

@@ -82,7 +82,8 @@ public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer to
                     && java.nio.file.Files.isRegularFile(o.modelDir().resolve("preprocessor_config.json"))) {
                 var media = o.media();
                 images = new ImagePipeline(
-                        new dev.jnim.vision.ImageFetcher(media.maxImageBytes(), media.fetchTimeout(), media.allowedDomains()),
+                        new dev.jnim.vision.ImageFetcher(media.maxImageBytes(), media.fetchTimeout(), media.allowedDomains(),
+                                media.allowedLocalPath().orElse(null)),
                         new dev.jnim.vision.ImageDecoder(new dev.jnim.vision.ImageLimits(media.maxImageBytes(),
                                 media.maxImagePixels())),
                         dev.jnim.vision.preprocess.VisionPreprocessor.fromModelDir(o.modelDir()),

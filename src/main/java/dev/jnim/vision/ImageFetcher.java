@@ -10,6 +10,8 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -34,8 +36,15 @@ public final class ImageFetcher {
     private final Duration timeout;
     private final List<String> allowedDomains;
     private final HttpClient client;
+    private final Path localDir;
 
     public ImageFetcher(long maxBytes, Duration timeout, List<String> allowedDomains) {
+        this(maxBytes, timeout, allowedDomains, null);
+    }
+
+    /** With {@code localDir} non-null, {@code file://} URLs inside that directory are read too. */
+    public ImageFetcher(long maxBytes, Duration timeout, List<String> allowedDomains, Path localDir) {
+        this.localDir = localDir;
         this.maxBytes = maxBytes;
         this.timeout = timeout;
         this.allowedDomains = allowedDomains.stream().map(d -> d.trim().toLowerCase(Locale.ROOT))
@@ -55,6 +64,9 @@ public final class ImageFetcher {
             uri = URI.create(u);
         } catch (IllegalArgumentException e) {
             throw new ImageException(what + ": not a valid URL");
+        }
+        if ("file".equalsIgnoreCase(uri.getScheme()) && localDir != null) {
+            return localFile(uri, what);
         }
         for (int hop = 0; ; hop++) {
             check(uri, what);
@@ -101,6 +113,24 @@ public final class ImageFetcher {
         }
     }
 
+    /** A file inside {@link #localDir}, after resolving symbolic links (no escaping it). */
+    private byte[] localFile(URI uri, String what) {
+        try {
+            Path root = localDir.toRealPath();
+            Path file = Path.of(uri).toRealPath();
+            if (!file.startsWith(root)) {
+                throw new ImageException(what + ": file:// URLs must point inside NIM_ALLOWED_LOCAL_MEDIA_PATH");
+            }
+            if (Files.size(file) > maxBytes) {
+                throw new ImageException(what + ": the image is more than the limit of " + maxBytes
+                        + " bytes (NIM_MAX_IMAGE_BYTES)");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ImageException(what + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     private byte[] dataUrl(String u, String what) {
         int comma = u.indexOf(',');
         if (comma < 0) {
@@ -127,7 +157,8 @@ public final class ImageFetcher {
     void check(URI uri, String what) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new ImageException(what + ": only http, https and data: image URLs are accepted, not '"
+            throw new ImageException(what + ": only http, https and data: image URLs are accepted"
+                    + (localDir != null ? " (and file: inside NIM_ALLOWED_LOCAL_MEDIA_PATH)" : "") + ", not '"
                     + scheme + ":'");
         }
         String host = uri.getHost();

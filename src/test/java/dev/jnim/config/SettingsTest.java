@@ -72,6 +72,9 @@ class SettingsTest {
                 s -> s.media().allowedDomains().equals(List.of("example.com", "*.cdn.example")), null, null);
         c(EnvVar.NIM_MEDIA_FETCH_TIMEOUT_S, "5", s -> s.media().fetchTimeout().equals(Duration.ofSeconds(5)), "0",
                 "an integer from 1 to 600");
+        c(EnvVar.NIM_ALLOWED_LOCAL_MEDIA_PATH, "/srv/images",
+                s -> s.media().allowedLocalPath().equals(Optional.of(Path.of("/srv/images"))), "bad\u0000path",
+                "a file system path");
         c(EnvVar.NIM_MAX_REQUEST_BODY_BYTES, "2048", s -> s.server().maxRequestBodyBytes() == 2048, "100", "an integer >= 1024");
         c(EnvVar.NIM_SHUTDOWN_GRACE_PERIOD_S, "0", s -> s.server().shutdownGracePeriod().isZero(), "3601",
                 "an integer from 0 to 3600");

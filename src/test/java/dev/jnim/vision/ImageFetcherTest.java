@@ -38,6 +38,24 @@ class ImageFetcherTest {
     }
 
     @Test
+    void fileUrlsOnlyInsideTheConfiguredDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path inside = java.nio.file.Files.createDirectory(dir.resolve("images"));
+        java.nio.file.Files.write(inside.resolve("a.png"), new byte[] {1, 2, 3});
+        java.nio.file.Files.write(dir.resolve("secret.png"), new byte[] {9});
+        java.nio.file.Files.createSymbolicLink(inside.resolve("link.png"), dir.resolve("secret.png"));
+        ImageFetcher f = new ImageFetcher(1 << 20, Duration.ofSeconds(1), List.of(), inside);
+        assertThat(f.fetch(inside.resolve("a.png").toUri().toString(), "img")).containsExactly(1, 2, 3);
+        assertThatThrownBy(() -> f.fetch(dir.resolve("secret.png").toUri().toString(), "img"))
+                .hasMessageContaining("inside NIM_ALLOWED_LOCAL_MEDIA_PATH");
+        assertThatThrownBy(() -> f.fetch(inside.resolve("link.png").toUri().toString(), "img"))
+                .hasMessageContaining("inside NIM_ALLOWED_LOCAL_MEDIA_PATH");
+        ImageFetcher none = new ImageFetcher(1 << 20, Duration.ofSeconds(1), List.of());
+        assertThatThrownBy(() -> none.fetch(inside.resolve("a.png").toUri().toString(), "img"))
+                .hasMessageContaining("only http, https and data");
+    }
+
+    @Test
     void dataUrlsAreDecodedWithinTheLimit() {
         ImageFetcher f = new ImageFetcher(8, Duration.ofSeconds(1), List.of());
         assertThat(f.fetch("data:image/png;base64,AAEC", "img")).containsExactly(0, 1, 2);
