@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: 'model' (forward pass), 'engine' (batching in-process), 'serve' (HTTP load generator)."
                 + " Kernel benchmarks run with './jnim bench jmh'.",
-        subcommands = {BenchModelCommand.class, BenchEngineCommand.class, BenchServeCommand.class})
+        subcommands = {BenchModelCommand.class, BenchEngineCommand.class, BenchServeCommand.class,
+                BenchVisionCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {

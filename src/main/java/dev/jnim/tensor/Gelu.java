@@ -33,16 +33,28 @@ public final class Gelu {
                     x[i] = (float) (0.5 * x[i] * (1.0 + erf(x[i] / Math.sqrt(2.0))));
                 }
             }
-            case GELU_TANH -> {
-                for (int i = 0; i < n; i++) {
-                    double v = x[i];
-                    x[i] = (float) (0.5 * v * (1.0 + Math.tanh(Math.sqrt(2.0 / Math.PI) * (v + 0.044715 * v * v * v))));
-                }
+            // 0.5·x·(1 + tanh(u)) = x / (1 + e^(−2u)), with u = √(2/π)·(x + 0.044715·x³): one vectorised exp.
+            case GELU_TANH -> sigmoidGated(x, n, true);
+            case QUICK_GELU -> sigmoidGated(x, n, false);
+        }
+    }
+
+    private static final int CHUNK = 1024;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CHUNK]);
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+
+    /** {@code x / (1 + e^(−z))} with z = 2u (tanh GELU) or 1.702·x (quick GELU). */
+    private static void sigmoidGated(float[] x, int n, boolean tanh) {
+        float[] e = SCRATCH.get();
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            for (int i = 0; i < m; i++) {
+                float v = x[c + i];
+                e[i] = tanh ? 2f * SQRT_2_OVER_PI * (v + 0.044715f * v * v * v) : 1.702f * v;
             }
-            case QUICK_GELU -> {
-                for (int i = 0; i < n; i++) {
-                    x[i] = x[i] / (1.0f + (float) Math.exp(-1.702f * x[i]));
-                }
+            VectorMath.exp(e, 0, e, 0, m, -1f, 0f);
+            for (int i = 0; i < m; i++) {
+                x[c + i] = x[c + i] / (1f + e[i]);
             }
         }
     }
