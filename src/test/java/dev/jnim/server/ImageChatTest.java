@@ -181,6 +181,37 @@ class ImageChatTest {
     }
 
     @Test
+    void theOfficialOpenAiClientSendsImagesAsDataAndHttpUrls() {
+        com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + server.port() + "/v1").apiKey("unused").build();
+        String fetched = "http://localhost:" + images.getAddress().getPort() + "/photo.jpg";
+        for (String url : new String[] {dataUrl(), fetched}) {
+            var image = com.openai.models.chat.completions.ChatCompletionContentPart.ofImageUrl(
+                    com.openai.models.chat.completions.ChatCompletionContentPartImage.builder()
+                            .imageUrl(com.openai.models.chat.completions.ChatCompletionContentPartImage.ImageUrl.builder()
+                                    .url(url).build()).build());
+            var text = com.openai.models.chat.completions.ChatCompletionContentPart.ofText(
+                    com.openai.models.chat.completions.ChatCompletionContentPartText.builder()
+                            .text("What is shown in this image?").build());
+            var params = com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("llava")
+                    .maxCompletionTokens(8).temperature(0.0)
+                    .putAdditionalBodyProperty("ignore_eos", com.openai.core.JsonValue.from(true))
+                    .addUserMessageOfArrayOfContentParts(java.util.List.of(image, text)).build();
+            var c = client.chat().completions().create(params);
+            assertThat(c.choices().getFirst().message().content()).as(url.substring(0, 20)).hasValue(expectedText);
+            assertThat(c.usage().orElseThrow().promptTokens()).isEqualTo(63);
+        }
+        var bad = com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("llava")
+                .maxCompletionTokens(2).addUserMessageOfArrayOfContentParts(java.util.List.of(
+                        com.openai.models.chat.completions.ChatCompletionContentPart.ofImageUrl(
+                                com.openai.models.chat.completions.ChatCompletionContentPartImage.builder()
+                                        .imageUrl(com.openai.models.chat.completions.ChatCompletionContentPartImage.ImageUrl
+                                                .builder().url("http://127.0.0.1:1/x.png").build()).build()))).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.chat().completions().create(bad))
+                .isInstanceOf(com.openai.errors.BadRequestException.class).hasMessageContaining("messages[0].content[0]");
+    }
+
+    @Test
     void twoImagesInOneMessageExpandBothPlaceholders() throws Exception {
         String body = "{\"model\":\"llava\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + dataUrl() + "\"}},"
