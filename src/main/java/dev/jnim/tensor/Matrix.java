@@ -14,12 +14,25 @@ import java.lang.foreign.ValueLayout;
 public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment data, MemorySegment scales) {
 
     public Matrix {
+        data = unscoped(data);
+        scales = scales == null ? null : unscoped(scales);
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException(name + ": bad matrix shape " + rows + "x" + cols);
         }
         if (dtype == DType.Q8_0 && (cols % DType.BLOCK != 0 || scales == null)) {
             throw new IllegalArgumentException(name + ": Q8_0 needs in_features divisible by 32 and scales");
         }
+    }
+
+    /**
+     * The same native memory as a segment of the global scope. Kernels read weights millions of
+     * times per token; on a segment of a closeable arena each vector load also checks that the
+     * arena is alive, and C2 does not hoist that check out of the loop (it cost about a quarter of
+     * a decode step). The owner of the memory (the model's weight source) outlives every matrix
+     * made from it, so the check buys nothing here. Heap segments are returned as they are.
+     */
+    static MemorySegment unscoped(MemorySegment s) {
+        return s.isNative() ? MemorySegment.ofAddress(s.address()).reinterpret(s.byteSize()) : s;
     }
 
     /** Views a 2-D float tensor as a matrix. */
