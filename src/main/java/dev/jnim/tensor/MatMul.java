@@ -37,7 +37,15 @@ public final class MatMul {
     }
 
     /** Multiplies on the pool; {@code x} holds T rows of {@code w.cols()}, {@code out} T rows of {@code w.rows()}. */
-    public static void matmul(ComputePool pool, float[] x, int T, Matrix w, float[] out) {
+    public static void matmul(ComputePool pool, float[] x, int T, Matrix weights, float[] out) {
+        try {
+            multiply(pool, x, T, weights.unscopedView(), out);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(weights); // keeps an automatic arena's memory alive
+        }
+    }
+
+    private static void multiply(ComputePool pool, float[] x, int T, Matrix w, float[] out) {
         int rows = w.rows();
         int cols = w.cols();
         if (x.length < T * cols || out.length < T * rows) {

@@ -14,8 +14,6 @@ import java.lang.foreign.ValueLayout;
 public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment data, MemorySegment scales) {
 
     public Matrix {
-        data = unscoped(data);
-        scales = scales == null ? null : unscoped(scales);
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException(name + ": bad matrix shape " + rows + "x" + cols);
         }
@@ -25,14 +23,19 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
     }
 
     /**
-     * The same native memory as a segment of the global scope. Kernels read weights millions of
-     * times per token; on a segment of a closeable arena each vector load also checks that the
-     * arena is alive, and C2 does not hoist that check out of the loop (it cost about a quarter of
-     * a decode step). The owner of the memory (the model's weight source) outlives every matrix
-     * made from it, so the check buys nothing here. Heap segments are returned as they are.
+     * This matrix over global-scope views of the same native memory, for the duration of one
+     * kernel call. Kernels read weights millions of times per token; on a segment of a closeable
+     * arena each vector load also checks that the arena is alive, and C2 does not hoist that check
+     * out of the loop (it cost about a quarter of a decode step). The caller keeps this matrix, and
+     * so its arena, reachable while the view is used; the view must not outlive the call (an
+     * automatic arena is freed once its own segments are unreachable). Heap segments stay as they are.
      */
-    static MemorySegment unscoped(MemorySegment s) {
-        return s.isNative() ? MemorySegment.ofAddress(s.address()).reinterpret(s.byteSize()) : s;
+    Matrix unscopedView() {
+        if (!data.isNative()) {
+            return this;
+        }
+        return new Matrix(name, dtype, rows, cols, MemorySegment.ofAddress(data.address()).reinterpret(data.byteSize()),
+                scales == null ? null : MemorySegment.ofAddress(scales.address()).reinterpret(scales.byteSize()));
     }
 
     /** Views a 2-D float tensor as a matrix. */
