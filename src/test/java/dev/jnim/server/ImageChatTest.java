@@ -213,7 +213,7 @@ class ImageChatTest {
 
     @Test
     void twoImagesInOneMessageExpandBothPlaceholders() throws Exception {
-        String body = "{\"model\":\"llava\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":["
+        String body = "{\"model\":\"llava\",\"max_tokens\":3,\"temperature\":0,\"ignore_eos\":true,\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + dataUrl() + "\"}},"
                 + "{\"type\":\"text\",\"text\":\"and\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"http://localhost:" + images.getAddress().getPort()
