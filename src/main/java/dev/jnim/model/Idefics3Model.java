@@ -1,7 +1,6 @@
 package dev.jnim.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jnim.tensor.ComputePool;
 import dev.jnim.vision.PixelShuffleConnector;
 import dev.jnim.vision.SiglipVisionTower;
 import dev.jnim.vision.VisionConfig;
@@ -19,25 +18,18 @@ public final class Idefics3Model extends TextBackedModel {
     private final SiglipVisionTower tower;
     private final PixelShuffleConnector connector;
     private final VisionConfig vision;
-    private final int imageTokenId;
-    private final ComputePool pool;
 
     Idefics3Model(ModelConfig c, WeightSource w, LoadOptions opts) {
         JsonNode root = c.json();
         DecoderConfig dec = DecoderConfig.parse(root.path("text_config"), c.source(), false);
-        super(new LlamaModel(c.architecture(), dec, w, "model.text_model.", "lm_head.weight", opts));
+        super(new LlamaModel(c.architecture(), dec, w, "model.text_model.", "lm_head.weight", opts),
+                root.path("image_token_id").asInt(128257), opts.pool());
         this.vision = VisionConfig.parse(root.path("vision_config"), "siglip");
         this.tower = new SiglipVisionTower(vision, w, "model.vision_model.");
         this.connector = new PixelShuffleConnector(w, "model.connector.", vision.hiddenSize(), dec.hiddenSize(),
                 root.path("scale_factor").asInt(2));
-        this.imageTokenId = root.path("image_token_id").asInt(128257);
-        this.pool = opts.pool();
     }
 
-    @Override
-    public int imageTokenId() {
-        return imageTokenId;
-    }
 
     @Override
     public ImageFeatures encodeImages(float[] pixelValues, int numImages) {

@@ -1,7 +1,6 @@
 package dev.jnim.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jnim.tensor.ComputePool;
 import dev.jnim.tensor.Gelu;
 import dev.jnim.vision.ClipVisionTower;
 import dev.jnim.vision.MlpProjector;
@@ -17,8 +16,6 @@ public final class LlavaModel extends TextBackedModel {
 
     private final ClipVisionTower tower;
     private final MlpProjector projector;
-    private final int imageTokenId;
-    private final ComputePool pool;
 
     LlavaModel(ModelConfig c, WeightSource w, LoadOptions opts) {
         JsonNode root = c.json();
@@ -30,21 +27,15 @@ public final class LlavaModel extends TextBackedModel {
         }
         DecoderConfig dec = DecoderConfig.parse(textCfg, c.source(), textType.equals("qwen2"));
         super(new LlamaModel(c.architecture(), dec, w, "language_model.model.", "language_model.lm_head.weight",
-                opts));
+                opts), root.path("image_token_index").asInt(32000), opts.pool());
         VisionConfig vc = VisionConfig.parse(root.path("vision_config"), "clip");
         this.tower = new ClipVisionTower(vc, w, "vision_tower.vision_model.",
                 root.path("vision_feature_layer").asInt(-2),
                 root.path("vision_feature_select_strategy").asText("default"));
         this.projector = new MlpProjector(w, "multi_modal_projector.", vc.hiddenSize(), dec.hiddenSize(),
                 Gelu.Kind.of(root.path("projector_hidden_act").asText("gelu")));
-        this.imageTokenId = root.path("image_token_index").asInt(32000);
-        this.pool = opts.pool();
     }
 
-    @Override
-    public int imageTokenId() {
-        return imageTokenId;
-    }
 
     @Override
     public ImageFeatures encodeImages(float[] pixelValues, int numImages) {

@@ -1,7 +1,6 @@
 package dev.jnim.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jnim.tensor.ComputePool;
 import dev.jnim.vision.Qwen2VisionTower;
 import dev.jnim.weights.WeightSource;
 import java.util.List;
@@ -16,10 +15,8 @@ import java.util.List;
 public final class Qwen2VLModel extends TextBackedModel {
 
     private final Qwen2VisionTower tower;
-    private final int imageTokenId;
     private final int visionStartId;
     private final int mergeSize;
-    private final ComputePool pool;
     private int[][] lastGrids;
 
     Qwen2VLModel(ModelConfig c, WeightSource w, LoadOptions opts) {
@@ -28,19 +25,14 @@ public final class Qwen2VLModel extends TextBackedModel {
         if (dec.mropeSection() == null) {
             throw new ModelException(c.source() + ": Qwen2-VL needs rope_scaling.mrope_section");
         }
-        super(new LlamaModel(c.architecture(), dec, w, "model.", "lm_head.weight", opts));
+        super(new LlamaModel(c.architecture(), dec, w, "model.", "lm_head.weight", opts),
+                root.path("image_token_id").asInt(151655), opts.pool());
         JsonNode vc = root.path("vision_config");
         this.tower = new Qwen2VisionTower(vc, w, "visual.", dec.hiddenSize());
-        this.imageTokenId = root.path("image_token_id").asInt(151655);
         this.visionStartId = root.path("vision_start_token_id").asInt(151652);
         this.mergeSize = vc.path("spatial_merge_size").asInt(2);
-        this.pool = opts.pool();
     }
 
-    @Override
-    public int imageTokenId() {
-        return imageTokenId;
-    }
 
     /** Encodes with the grids given by {@link #setGrids} (the processor's {@code image_grid_thw}). */
     @Override

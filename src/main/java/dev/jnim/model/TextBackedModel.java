@@ -2,6 +2,7 @@ package dev.jnim.model;
 
 import dev.jnim.kv.KvCache;
 import dev.jnim.kv.KvLayout;
+import dev.jnim.tensor.ComputePool;
 
 /**
  * What the vision-language models share: a Llama-family text model that runs the forward pass and
@@ -10,9 +11,18 @@ import dev.jnim.kv.KvLayout;
 abstract class TextBackedModel implements VisionLanguageModel {
 
     protected final LlamaModel text;
+    protected final int imageTokenId;
+    protected final ComputePool pool;
 
-    protected TextBackedModel(LlamaModel text) {
+    protected TextBackedModel(LlamaModel text, int imageTokenId, ComputePool pool) {
         this.text = text;
+        this.imageTokenId = imageTokenId;
+        this.pool = pool;
+    }
+
+    @Override
+    public int imageTokenId() {
+        return imageTokenId;
     }
 
     @Override

@@ -13,29 +13,8 @@ final class CaseMismatch {
     }
 
     private static String show(Object value) {
-        String s = value instanceof String str ? quote(str) : String.valueOf(value);
+        String s = value instanceof String str ? dev.jnim.tokenizer.jinja.Json.quote(str) : String.valueOf(value);
         return s.length() > MAX ? s.substring(0, MAX) + "…(" + s.length() + " chars)" : s;
     }
 
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * non-ASCII kept, key order kept, {@code ", "}/{@code ": "} separators ({@code ","} between items when
  * indenting), floats as Python prints them.
  */
-final class Json {
+public final class Json {
 
     private final String indent;
     private final String itemSeparator;
@@ -107,6 +107,13 @@ final class Json {
             b.append('\n');
             b.append(indent.repeat(level));
         }
+    }
+
+    /** {@code s} as a JSON string literal, escaped as Python's {@code json} does with {@code ensure_ascii=False}. */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2);
+        string(s, b);
+        return b.toString();
     }
 
     /** Python {@code json} string escaping with {@code ensure_ascii=False}. */
