@@ -77,7 +77,6 @@ public final class ClipVisionTower {
      */
     public float[] encode(ComputePool pool, float[] pixels, int n) {
         int d = cfg.hiddenSize();
-        int side = cfg.patchesPerSide();
         int p = cfg.patchSize();
         int c = cfg.numChannels();
         int size = cfg.imageSize();
