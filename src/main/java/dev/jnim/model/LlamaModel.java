@@ -24,6 +24,13 @@ public final class LlamaModel implements CausalLM {
 
     private record Layer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o,
                          float[] postNorm, Linear gate, Linear up, Linear down) {
+        Linear[] qkv() {
+            return new Linear[] {q, k, v};
+        }
+
+        Linear[] gateUp() {
+            return new Linear[] {gate, up};
+        }
     }
 
     private final String architecture;
@@ -158,9 +165,7 @@ public final class LlamaModel implements CausalLM {
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
             RmsNorm.apply(x, layer.inputNorm, cfg.rmsNormEps(), T, h, xb);
-            layer.q.apply(pool, xb, T, q);
-            layer.k.apply(pool, xb, T, k);
-            layer.v.apply(pool, xb, T, v);
+            Linear.applyAll(pool, xb, T, layer.qkv(), new float[][] {q, k, v});
             for (int t = 0; t < T; t++) {
                 Rope.apply(q, t * cfg.qDim(), cfg.numHeads(), cfg.headDim(), cos, sin, t * half);
                 Rope.apply(k, t * cfg.kvDim(), cfg.numKvHeads(), cfg.headDim(), cos, sin, t * half);
@@ -173,8 +178,7 @@ public final class LlamaModel implements CausalLM {
             layer.o.apply(pool, attn, T, o);
             addInPlace(x, o, T * h);
             RmsNorm.apply(x, layer.postNorm, cfg.rmsNormEps(), T, h, xb);
-            layer.gate.apply(pool, xb, T, gate);
-            layer.up.apply(pool, xb, T, up);
+            Linear.applyAll(pool, xb, T, layer.gateUp(), new float[][] {gate, up});
             Activations.siluMul(gate, up, T * cfg.intermediateSize());
             layer.down.apply(pool, gate, T, o);
             addInPlace(x, o, T * h);

@@ -1,6 +1,7 @@
 package dev.jnim.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,6 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * through an atomic counter, so uneven items (causal attention rows) balance themselves. Workers
  * spin briefly after each task, because a forward pass issues hundreds of short tasks back to
  * back, then park.
+ *
+ * <p>A worker takes part in a task only if it joins before the caller has taken the last chunk:
+ * the caller then closes the task and waits only for the workers that joined. A worker the
+ * operating system has descheduled (a busy, shared machine) therefore never holds up a forward
+ * pass; it finds the task closed when it runs again and goes back to waiting.
  */
 public final class ComputePool implements AutoCloseable {
 
@@ -22,17 +28,20 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private static final int SPIN_ITERATIONS = 4000;
+    // state = generation << GEN_SHIFT | CLOSED (the task takes no more workers) | workers running it
+    private static final int GEN_SHIFT = 20;
+    private static final long CLOSED = 1L << (GEN_SHIFT - 1);
+    private static final long ACTIVE = CLOSED - 1;
 
     private final int threads;
     private final Thread[] workers;
-    private volatile long generation;
+    private final AtomicLong state = new AtomicLong(CLOSED);
     private volatile boolean closed;
-    // Current task; published by the volatile write of generation.
+    // Current task; published by the volatile write of state.
     private RangeTask task;
     private int items;
     private int grain;
     private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
     private volatile Throwable failure;
     private volatile Thread caller;
 
@@ -58,8 +67,9 @@ public final class ComputePool implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} over {@code [0, n)} in chunks of {@code grain}, on all pool threads, and
-     * returns when every chunk is done. An exception in any chunk is rethrown here.
+     * Runs {@code task} over {@code [0, n)} in chunks of {@code grain}, on the calling thread and
+     * whichever workers join in time, and returns when every chunk is done. An exception in any
+     * chunk is rethrown here.
      */
     public synchronized void parallelFor(int n, int grain, RangeTask task) {
         if (n <= 0) {
@@ -79,8 +89,8 @@ public final class ComputePool implements AutoCloseable {
         this.failure = null;
         this.caller = Thread.currentThread();
         next.set(0);
-        pending.set(workers.length);
-        generation = generation + 1; // publishes the fields above
+        long generation = (state.get() >>> GEN_SHIFT) + 1;
+        state.set(generation << GEN_SHIFT); // open, no worker yet; publishes the fields above
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
@@ -89,13 +99,15 @@ public final class ComputePool implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         }
+        long s = state.getAndUpdate(v -> v | CLOSED);
         int spins = 0;
-        while (pending.get() > 0) {
+        while ((s & ACTIVE) != 0) {
             if (++spins < SPIN_ITERATIONS) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.parkNanos(10_000);
             }
+            s = state.get();
         }
         this.task = null;
         Throwable f = failure;
@@ -127,7 +139,8 @@ public final class ComputePool implements AutoCloseable {
         long seen = 0;
         while (!closed) {
             int spins = 0;
-            while (generation == seen && !closed) {
+            long s;
+            while ((s = state.get()) >>> GEN_SHIFT == seen && !closed) {
                 if (++spins < SPIN_ITERATIONS) {
                     Thread.onSpinWait();
                 } else {
@@ -137,17 +150,32 @@ public final class ComputePool implements AutoCloseable {
             if (closed) {
                 return;
             }
-            seen = generation;
+            seen = s >>> GEN_SHIFT;
+            if (!join(s)) {
+                continue; // the caller finished this task without us
+            }
             try {
                 runChunks();
             } catch (Throwable t) {
                 failure = t;
             } finally {
-                if (pending.decrementAndGet() == 0) {
+                if ((state.decrementAndGet() & ACTIVE) == 0) {
                     LockSupport.unpark(caller);
                 }
             }
         }
+    }
+
+    /** Counts this worker in on the open task of generation {@code s}, or false when too late. */
+    private boolean join(long s) {
+        long gen = s >>> GEN_SHIFT;
+        while ((s & CLOSED) == 0 && s >>> GEN_SHIFT == gen) {
+            if (state.compareAndSet(s, s + 1)) {
+                return true;
+            }
+            s = state.get();
+        }
+        return false;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.jnim.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -38,52 +39,86 @@ public final class MatMul {
 
     /** Multiplies on the pool; {@code x} holds T rows of {@code w.cols()}, {@code out} T rows of {@code w.rows()}. */
     public static void matmul(ComputePool pool, float[] x, int T, Matrix weights, float[] out) {
+        matmulAll(pool, x, T, new Matrix[] {weights}, new float[][] {out});
+    }
+
+    /**
+     * Multiplies the same activations by several weights (q, k and v; gate and up) as one task on
+     * the pool: one hand-out of work and one wait instead of one per matrix. Each output is
+     * bit-identical to a separate {@link #matmul}. Weights of different dtypes or input sizes are
+     * multiplied one after the other.
+     */
+    public static void matmulAll(ComputePool pool, float[] x, int T, Matrix[] weights, float[][] outs) {
+        if (weights.length != outs.length) {
+            throw new IllegalArgumentException("one output per weight expected");
+        }
+        for (Matrix m : weights) {
+            if (m.dtype() != weights[0].dtype() || m.cols() != weights[0].cols()) {
+                for (int i = 0; i < weights.length; i++) {
+                    matmulAll(pool, x, T, new Matrix[] {weights[i]}, new float[][] {outs[i]});
+                }
+                return;
+            }
+        }
+        Matrix[] views = new Matrix[weights.length];
         try {
-            multiply(pool, x, T, weights.unscopedView(), out);
+            for (int i = 0; i < views.length; i++) {
+                views[i] = weights[i].unscopedView();
+            }
+            multiply(pool, x, T, views, outs);
         } finally {
             java.lang.ref.Reference.reachabilityFence(weights); // keeps an automatic arena's memory alive
         }
     }
 
-    private static void multiply(ComputePool pool, float[] x, int T, Matrix w, float[] out) {
-        int rows = w.rows();
-        int cols = w.cols();
-        if (x.length < T * cols || out.length < T * rows) {
-            throw new IllegalArgumentException(w.name() + ": buffers too small for T=" + T);
+    private enum Path { GEMV, TILES, SCRATCH }
+
+    private static void multiply(ComputePool pool, float[] x, int T, Matrix[] ws, float[][] outs) {
+        Matrix w0 = ws[0];
+        int cols = w0.cols();
+        for (int i = 0; i < ws.length; i++) {
+            if (x.length < T * cols || outs[i].length < T * ws[i].rows()) {
+                throw new IllegalArgumentException(ws[i].name() + ": buffers too small for T=" + T);
+            }
         }
         float[] xs = x;
-        if (RowDecoder.packed(w)) {
+        int streams = RowDecoder.streams(w0);
+        if (streams > 1) {
             xs = packedBuffer(T * cols);
-            RowDecoder.packActivations(x, T, cols, xs);
+            RowDecoder.packActivations(x, T, cols, streams, xs);
         }
         float[] xin = xs;
-        if (T == 1 && fusedGemv(w)) {
-            int groups = (rows + 3) / 4;
-            pool.parallelFor(groups, 8, (s, e) -> {
-                for (int g = s; g < e; g++) {
-                    gemvRows(w, g * 4, Math.min(4, rows - g * 4), xin, out);
-                }
-            });
-            return;
+        Path path = T == 1 && fusedGemv(w0) ? Path.GEMV
+                : T <= SMALL_BATCH && w0.dtype() == DType.BF16 && streams > 1 && VectorMath.WIDE ? Path.TILES
+                : Path.SCRATCH;
+        int unit = path == Path.SCRATCH && T > 8 ? 16 : 4; // weight rows per work item
+        int[] first = new int[ws.length + 1]; // first work item of each matrix
+        for (int i = 0; i < ws.length; i++) {
+            first[i + 1] = first[i] + (ws[i].rows() + unit - 1) / unit;
         }
-        if (T <= SMALL_BATCH && RowDecoder.packed(w) && VectorMath.WIDE) {
-            int groups = (rows + 3) / 4;
-            pool.parallelFor(groups, 4, (s, e) -> {
-                for (int g = s; g < e; g++) {
-                    smallBatchRows(w, g * 4, Math.min(4, rows - g * 4), xin, T, out);
+        int grain = switch (path) {
+            case GEMV -> 8;
+            case TILES -> 4;
+            case SCRATCH -> 1;
+        };
+        pool.parallelFor(first[ws.length], grain, (s, e) -> {
+            int m = 0;
+            for (int item = s; item < e; item++) {
+                while (item >= first[m + 1]) {
+                    m++;
                 }
-            });
-            return;
-        }
-        int chunkRows = T > 8 ? 16 : 4;
-        int chunks = (rows + chunkRows - 1) / chunkRows;
-        pool.parallelFor(chunks, 1, (s, e) -> {
-            float[] scratch = scratch(chunkRows * cols);
-            for (int c = s; c < e; c++) {
-                int r0 = c * chunkRows;
-                int nr = Math.min(chunkRows, rows - r0);
-                RowDecoder.decodePacked(w, r0, nr, scratch);
-                multiplyChunk(scratch, nr, cols, xin, T, out, rows, r0);
+                Matrix w = ws[m];
+                int r0 = (item - first[m]) * unit;
+                int n = Math.min(unit, w.rows() - r0);
+                switch (path) {
+                    case GEMV -> gemvRows(w, r0, n, xin, outs[m]);
+                    case TILES -> smallBatchRows(w, r0, n, xin, T, outs[m]);
+                    case SCRATCH -> {
+                        float[] scratch = scratch(unit * cols);
+                        RowDecoder.decodePacked(w, r0, n, scratch);
+                        multiplyChunk(scratch, n, cols, xin, T, outs[m], w.rows(), r0);
+                    }
+                }
             }
         });
     }
@@ -109,10 +144,8 @@ public final class MatMul {
     private static boolean fusedGemv(Matrix w) {
         return switch (w.dtype()) {
             case F32 -> true;
-            case BF16 -> RowDecoder.packed(w);
-            // A fused Q8_0 kernel (widen bytes, scale, FMA) was tried: C2 failed to intrinsify its
-            // FMAs (the vectors were boxed, 20x slower), so Q8_0 takes the scratch path.
-            case Q8_0, F16 -> false;
+            case BF16, Q8_0 -> RowDecoder.packed(w);
+            case F16 -> false;
         };
     }
 
@@ -131,6 +164,7 @@ public final class MatMul {
         }
         switch (w.dtype()) {
             case BF16 -> gemv4Bf16(w.data(), w.cols(), r0, x, out);
+            case Q8_0 -> gemv4Q8(w.data(), w.scales(), w.cols(), r0, x, out);
             default -> gemv4F32(w.data(), w.cols(), r0, x, out);
         }
     }
@@ -153,6 +187,84 @@ public final class MatMul {
             a1 = v1.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a1);
             a2 = v2.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a2);
             a3 = v3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a3);
+        }
+        if (VectorMath.WIDE) {
+            FloatVector xv = a0.blend(a1, VectorMath.M8)
+                    .add(a0.rearrange(VectorMath.S8).blend(a1.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector yv = a2.blend(a3, VectorMath.M8)
+                    .add(a2.rearrange(VectorMath.S8).blend(a3.rearrange(VectorMath.S8), VectorMath.M8));
+            FloatVector z = xv.blend(yv, VectorMath.M4)
+                    .add(xv.rearrange(VectorMath.S4).blend(yv.rearrange(VectorMath.S4), VectorMath.M4));
+            z = z.add(z.rearrange(VectorMath.S2));
+            z = z.add(z.rearrange(VectorMath.S1));
+            out[r0] = z.lane(0);
+            out[r0 + 1] = z.lane(8);
+            out[r0 + 2] = z.lane(4);
+            out[r0 + 3] = z.lane(12);
+        } else {
+            store4(out, r0, a0, a1, a2, a3);
+        }
+    }
+
+    /**
+     * Four Q8_0 rows in 4-stream packed order (see {@link RowDecoder#streams}): each int lane holds
+     * four quants, sign-extended by shifts and converted in registers; every weight is
+     * {@code (float) q · scale} before its FMA, as in {@link RowDecoder#decodePacked}, so the sums
+     * are bit-identical to the scratch path that larger batches take.
+     */
+    private static void gemv4Q8(MemorySegment q, MemorySegment sc, int cols, int r0, float[] x, float[] out) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        long q0 = (long) r0 * cols, q1 = q0 + cols, q2 = q1 + cols, q3 = q2 + cols;
+        int blocks = cols / DType.BLOCK;
+        long s0 = (long) r0 * blocks, s1 = s0 + blocks, s2 = s1 + blocks, s3 = s2 + blocks;
+        for (int j = 0; j < cols; j += 4 * L) {
+            FloatVector x0 = FloatVector.fromArray(F, x, j);
+            FloatVector x1 = FloatVector.fromArray(F, x, j + L);
+            FloatVector x2 = FloatVector.fromArray(F, x, j + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(F, x, j + 3 * L);
+            int b = j / DType.BLOCK;
+            FloatVector c0 = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s0 + b));
+            FloatVector c1 = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s1 + b));
+            FloatVector c2 = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s2 + b));
+            FloatVector c3 = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s3 + b));
+            if (VectorMath.WIDE) {
+                c0 = c0.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, s0 + b + 1), VectorMath.M8);
+                c1 = c1.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, s1 + b + 1), VectorMath.M8);
+                c2 = c2.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, s2 + b + 1), VectorMath.M8);
+                c3 = c3.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, s3 + b + 1), VectorMath.M8);
+            }
+            IntVector v0 = IntVector.fromMemorySegment(I, q, q0 + j, LE);
+            IntVector v1 = IntVector.fromMemorySegment(I, q, q1 + j, LE);
+            IntVector v2 = IntVector.fromMemorySegment(I, q, q2 + j, LE);
+            IntVector v3 = IntVector.fromMemorySegment(I, q, q3 + j, LE);
+            a0 = ((FloatVector) v0.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c0).fma(x0, a0);
+            a1 = ((FloatVector) v1.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c1).fma(x0, a1);
+            a2 = ((FloatVector) v2.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c2).fma(x0, a2);
+            a3 = ((FloatVector) v3.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c3).fma(x0, a3);
+            a0 = ((FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c0).fma(x1, a0);
+            a1 = ((FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c1).fma(x1, a1);
+            a2 = ((FloatVector) v2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c2).fma(x1, a2);
+            a3 = ((FloatVector) v3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c3).fma(x1, a3);
+            a0 = ((FloatVector) v0.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c0).fma(x2, a0);
+            a1 = ((FloatVector) v1.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c1).fma(x2, a1);
+            a2 = ((FloatVector) v2.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c2).fma(x2, a2);
+            a3 = ((FloatVector) v3.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(c3).fma(x2, a3);
+            a0 = ((FloatVector) v0.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)).mul(c0).fma(x3, a0);
+            a1 = ((FloatVector) v1.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)).mul(c1).fma(x3, a1);
+            a2 = ((FloatVector) v2.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)).mul(c2).fma(x3, a2);
+            a3 = ((FloatVector) v3.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)).mul(c3).fma(x3, a3);
         }
         if (VectorMath.WIDE) {
             FloatVector xv = a0.blend(a1, VectorMath.M8)

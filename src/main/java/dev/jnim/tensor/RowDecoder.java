@@ -7,6 +7,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -40,24 +41,41 @@ public final class RowDecoder {
     }
 
     /**
-     * True when {@link #decodePacked} stores rows of {@code w} in "packed" order: BF16 rows whose
-     * length is a multiple of 2·L are widened with one int load per 2·L values, giving the even
-     * elements of each 2·L block first, then the odd ones. A dot product only needs the other
-     * operand in the same order ({@link #packActivations}); this halves the work of widening.
+     * Number of interleaved streams of the "packed" order {@link #decodePacked} uses for rows of
+     * {@code w}, or 1 when it uses the natural order. Packed rows are widened with one int load per
+     * {@code streams·L} values: lane i of stream p holds element {@code streams·i + p} of the block,
+     * and the streams follow each other. A dot product only needs the other operand in the same
+     * order ({@link #packActivations}); this makes widening a shift per vector.
+     * <ul>
+     *   <li>BF16 rows (length a multiple of 2·L): 2 streams, the even then the odd elements.</li>
+     *   <li>Q8_0 rows (length a multiple of 4·L, 4·L = 32 or 64): 4 streams, one per byte of an
+     *       int lane, each sign-extended by two shifts; a block of 4·L values covers one or two
+     *       quantisation blocks (lanes below 8 and from 8 on when 4·L = 64).</li>
+     * </ul>
      */
-    public static boolean packed(Matrix w) {
-        return w.dtype() == DType.BF16 && w.cols() % (2 * L) == 0;
+    public static int streams(Matrix w) {
+        return switch (w.dtype()) {
+            case BF16 -> w.cols() % (2 * L) == 0 ? 2 : 1;
+            case Q8_0 -> (4 * L == 32 || 4 * L == 64) && w.cols() % (4 * L) == 0 ? 4 : 1;
+            default -> 1;
+        };
     }
 
-    /** Reorders T rows of activations into the packed order of {@link #packed} matrices. */
-    public static void packActivations(float[] x, int T, int cols, float[] dst) {
-        int block = 2 * L;
+    /** True when {@link #decodePacked} stores rows of {@code w} in a packed order ({@link #streams} > 1). */
+    public static boolean packed(Matrix w) {
+        return streams(w) > 1;
+    }
+
+    /** Reorders T rows of activations into the packed order of {@code streams} interleaved streams. */
+    public static void packActivations(float[] x, int T, int cols, int streams, float[] dst) {
+        int block = streams * L;
         for (int t = 0; t < T; t++) {
             int base = t * cols;
             for (int b = base; b < base + cols; b += block) {
-                for (int i = 0; i < L; i++) {
-                    dst[b + i] = x[b + 2 * i];
-                    dst[b + L + i] = x[b + 2 * i + 1];
+                for (int p = 0; p < streams; p++) {
+                    for (int i = 0; i < L; i++) {
+                        dst[b + p * L + i] = x[b + streams * i + p];
+                    }
                 }
             }
         }
@@ -65,7 +83,14 @@ public final class RowDecoder {
 
     /** Like {@link #decode}, but in packed order when {@link #packed}{@code (w)}. */
     public static void decodePacked(Matrix w, int r0, int n, float[] dst) {
-        if (!packed(w)) {
+        int streams = streams(w);
+        if (streams == 4) {
+            for (int i = 0; i < n; i++) {
+                decodeQ8Packed(w, r0 + i, dst, i * w.cols());
+            }
+            return;
+        }
+        if (streams == 1) {
             decode(w, r0, n, dst);
             return;
         }
@@ -79,6 +104,37 @@ public final class RowDecoder {
                 v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, off + j);
                 v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().intoArray(dst, off + j + L);
             }
+        }
+    }
+
+    /** Lanes from 8 on: the second quantisation block of a 64-value packed Q8_0 block. */
+    static final VectorMask<Float> HIGH8 = L == 16 ? VectorMask.fromLong(F, 0xFF00L) : null;
+
+    /**
+     * One Q8_0 row in 4-stream packed order: each value is {@code (float) q · scale}, the same
+     * product as {@link #decodeRow}, so a packed dot product sums the same terms.
+     */
+    private static void decodeQ8Packed(Matrix w, int row, float[] dst, int off) {
+        int cols = w.cols();
+        MemorySegment q = w.data();
+        MemorySegment sc = w.scales();
+        long qBase = (long) row * cols;
+        long sBase = (long) row * (cols / DType.BLOCK);
+        for (int j = 0; j < cols; j += 4 * L) {
+            long b = sBase + j / DType.BLOCK;
+            FloatVector s = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, b));
+            if (HIGH8 != null) {
+                s = s.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, b + 1), HIGH8);
+            }
+            IntVector v = IntVector.fromMemorySegment(I, q, qBase + j, LE);
+            ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, off + j);
+            ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, off + j + L);
+            ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, off + j + 2 * L);
+            ((FloatVector) v.lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, off + j + 3 * L);
         }
     }
 

@@ -43,7 +43,7 @@ class MatMulTest {
         "F32, 37, 100, 1", "F32, 64, 64, 4", "F32, 70, 131, 17",
         "BF16, 33, 96, 1", "BF16, 48, 576, 8", "BF16, 65, 200, 64",
         "F16, 20, 48, 3", "F16, 40, 80, 9",
-        "Q8_0, 36, 64, 1", "Q8_0, 64, 576, 5", "Q8_0, 21, 160, 64"})
+        "Q8_0, 36, 64, 1", "Q8_0, 38, 1536, 1", "Q8_0, 40, 96, 1", "Q8_0, 64, 576, 5", "Q8_0, 21, 160, 64"})
     void vectorKernelMatchesScalarReference(DType dtype, int rows, int cols, int T) {
         Matrix w = dtype == DType.Q8_0 ? random(DType.F32, rows, cols, 7).quantizeQ8_0() : random(dtype, rows, cols, 7);
         float[] x = randomActivations(T * cols, 11);
@@ -104,6 +104,29 @@ class MatMulTest {
             float[] xt = java.util.Arrays.copyOfRange(x, t * 128, (t + 1) * 128);
             MatMul.matmul(pool, xt, 1, w, one);
             assertThat(java.util.Arrays.copyOfRange(all, t * 50, (t + 1) * 50)).isEqualTo(one);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} T={1}")
+    @CsvSource({"BF16, 1", "BF16, 7", "BF16, 40", "Q8_0, 1", "Q8_0, 12", "F32, 1", "F32, 5"})
+    void severalWeightsInOneTaskGiveTheSameBitsAsSeparateCalls(DType dtype, int T) {
+        int cols = 192;
+        Matrix[] ws = new Matrix[3];
+        int[] rows = {96, 32, 35};
+        for (int i = 0; i < 3; i++) {
+            ws[i] = dtype == DType.Q8_0 ? random(DType.F32, rows[i], cols, 20 + i).quantizeQ8_0()
+                    : random(dtype, rows[i], cols, 20 + i);
+        }
+        float[] x = randomActivations(T * cols, 4);
+        float[][] together = new float[3][];
+        for (int i = 0; i < 3; i++) {
+            together[i] = new float[T * rows[i]];
+        }
+        MatMul.matmulAll(pool, x, T, ws, together);
+        for (int i = 0; i < 3; i++) {
+            float[] alone = new float[T * rows[i]];
+            MatMul.matmul(pool, x, T, ws[i], alone);
+            assertThat(together[i]).as("matrix %d", i).isEqualTo(alone);
         }
     }
 }
