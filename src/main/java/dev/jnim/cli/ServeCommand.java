@@ -46,7 +46,9 @@ final class ServeCommand implements Callable<Integer> {
         return CommandSupport.guard(spec, () -> {
             Settings settings = Settings.fromEnv(System.getenv());
             LogSetup.configure(settings.logging().level(), settings.logging().jsonl(), null);
-            settings.summary().forEach(log::info);
+            for (String line : settings.summary()) {
+                log.info(line); // a loop, not forEach(log::info): the log line names this file, not ArrayList
+            }
             Settings.unknownNimVariables(System.getenv())
                     .forEach(v -> log.warn("{} is not a variable jnim reads; it is ignored", v));
             Hardware hw = HardwareDetector.system().detect(settings);

@@ -19,6 +19,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class LogSetup {
 
+    private static final java.util.List<String> BRIDGES = java.util.List.of("java.util.logging", "sun.util.logging",
+            "jdk.internal.logger", "java.lang.System$Logger", "org.slf4j.bridge");
+
     /** Package of the OpenTelemetry console (logging) exporters. */
     static final String OTEL_CONSOLE = "io.opentelemetry.exporter.logging";
     /** Held so that its level survives: java.util.logging keeps loggers only weakly. */
@@ -31,6 +34,12 @@ public final class LogSetup {
     public static void configure(LogLevel level, boolean jsonl, OutputStream out) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
+        // Lines bridged from java.util.logging and System.Logger name the class that logged, not the bridge.
+        for (String bridge : BRIDGES) {
+            if (!ctx.getFrameworkPackages().contains(bridge)) {
+                ctx.getFrameworkPackages().add(bridge);
+            }
+        }
         Encoder<ILoggingEvent> encoder;
         if (jsonl) {
             encoder = new NimJsonEncoder();
