@@ -199,6 +199,8 @@ class LoggingProcessTest {
             assertThat(n.get("file_path").asText()).startsWith("io/helidon");
             assertThat(n.get("level").asText()).isIn("DEBUG", "TRACE");
         });
+        // ... including its header log, whose values it redacts (the Authorization value is checked below).
+        assertThat(messages).anySatisfy(msg -> assertThat(msg).contains("Authorization:"));
         // One access-log line per request, with the client's or a generated request id.
         assertThat(messages).anySatisfy(msg -> assertThat(msg).matches(
                 "127\\.0\\.0\\.1:\\d+ \"POST /v1/chat/completions HTTP/1\\.1\" 200 [\\d.]+ ms request_id=client-req-42"));
