@@ -13,6 +13,7 @@ import dev.jnim.manifest.ProfilePolicy;
 import dev.jnim.server.JnimServer;
 import dev.jnim.server.ServerOptions;
 import dev.jnim.telemetry.LogSetup;
+import dev.jnim.telemetry.Telemetry;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,7 +29,8 @@ import sun.misc.Signal;
  * settings are validated (exit 2 with one line naming the variable), logging is set up from
  * {@code NIM_LOG_LEVEL} / {@code NIM_JSONL_LOGGING}, the model is resolved from
  * {@code NIM_MODEL_NAME} and the manifest's profiles (downloaded into {@code NIM_CACHE_PATH} if
- * needed), then served. Exit 0 after a graceful stop on SIGTERM or SIGINT, 1 when the model cannot
+ * needed), then served with request logs ({@code NIM_DISABLE_LOG_REQUESTS}) and OpenTelemetry
+ * ({@code NIM_ENABLE_OTEL}, flushed at the end) as configured. Exit 0 after a graceful stop on SIGTERM or SIGINT, 1 when the model cannot
  * be resolved or loaded.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the inference service.")
@@ -44,7 +46,9 @@ final class ServeCommand implements Callable<Integer> {
         return CommandSupport.guard(spec, () -> {
             Settings settings = Settings.fromEnv(System.getenv());
             LogSetup.configure(settings.logging().level(), settings.logging().jsonl(), null);
-            settings.summary().forEach(log::info);
+            for (String line : settings.summary()) {
+                log.info(line); // a loop, not forEach(log::info): the log line names this file, not ArrayList
+            }
             Settings.unknownNimVariables(System.getenv())
                     .forEach(v -> log.warn("{} is not a variable jnim reads; it is ignored", v));
             Hardware hw = HardwareDetector.system().detect(settings);
@@ -58,12 +62,15 @@ final class ServeCommand implements Callable<Integer> {
                     "/v1/license", LicenseDocument.build(resolved));
             ServerOptions options = ServerOptions.of(settings, resolved.directory(), resolved.servedModelNames(), q8,
                     hw.memory().availableBytes(), documents);
-            return serve(options);
+            String service = resolved.servedModelNames().isEmpty() ? "jnim" : resolved.servedModelNames().getFirst();
+            try (Telemetry telemetry = Telemetry.start(settings.logging(), settings.telemetry(), service)) {
+                return serve(options, telemetry);
+            }
         });
     }
 
-    private static int serve(ServerOptions options) throws InterruptedException {
-        JnimServer server = JnimServer.start(options);
+    private static int serve(ServerOptions options, Telemetry telemetry) throws InterruptedException {
+        JnimServer server = JnimServer.start(options, telemetry);
         // Handle the signals ourselves: a JVM ended through shutdown hooks exits 143, and Kubernetes
         // and Docker expect 0 from a clean stop.
         Runnable stop = () -> Thread.ofPlatform().name("jnim-shutdown").start(server::shutdown);

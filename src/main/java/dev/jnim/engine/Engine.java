@@ -246,6 +246,9 @@ public final class Engine implements AutoCloseable {
                 c.seq().admitted = true;
                 queued.decrementAndGet();
             }
+            if (c.seq().scheduledNanos == 0) {
+                c.seq().scheduledNanos = System.nanoTime();
+            }
         }
         if (plan.isEmpty()) {
             return false;
@@ -336,7 +339,12 @@ public final class Engine implements AutoCloseable {
         if (!toEncode.isEmpty()) {
             long t0 = System.nanoTime();
             List<float[]> out = vlm.encode(toEncode);
-            encoderNanos += System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            encoderNanos += t1 - t0;
+            for (Sequence s : need) {
+                s.encodeStartNanos = t0;
+                s.encodeEndNanos = t1;
+            }
             encoderBatches++;
             imagesEncoded += toEncode.size();
             for (int i = 0; i < toEncode.size(); i++) {
@@ -456,7 +464,9 @@ public final class Engine implements AutoCloseable {
         active.decrementAndGet();
         int cached = Math.max(0, s.cachedPromptTokens);
         s.handle.finish(new EngineEvent.Finished(reason, text,
-                new EngineEvent.Usage(s.promptLength, s.generated(), cached), error));
+                new EngineEvent.Usage(s.promptLength, s.generated(), cached), error,
+                new EngineEvent.Timings(s.arrivalNanos, s.scheduledNanos, s.encodeStartNanos, s.encodeEndNanos,
+                        s.firstTokenNanos, System.nanoTime())));
     }
 
     private void publishStats() {

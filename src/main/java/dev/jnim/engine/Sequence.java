@@ -43,6 +43,10 @@ final class Sequence {
     /** Left the waiting queue once (the 429 bound counts requests never admitted). */
     boolean admitted;
     long firstTokenNanos;
+    /** When first scheduled, and when the encoder batch with its images ran (0: not yet / never); for tracing. */
+    long scheduledNanos;
+    long encodeStartNanos;
+    long encodeEndNanos;
 
     /** Encoder output for this request's images, and for each prompt position its feature row (-1: none). */
     float[] imageFeatures;

@@ -15,6 +15,8 @@ import dev.jnim.engine.SamplingParams;
 import dev.jnim.tokenizer.ChatTemplateException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * the prompt (all on the request's virtual thread, before any engine work), submit one engine
  * request per choice, then answer with one JSON body or stream SSE chunks.
  *
- * <p>Threading: stateless; each call runs on its own virtual thread. No request contents reach
- * the logs.
+ * <p>Threading: stateless; each call runs on its own virtual thread. Request contents reach the
+ * logs only with {@code NIM_DISABLE_LOG_REQUESTS=0} ({@link RequestLog}); each request is traced
+ * ({@link RequestTrace}) when OpenTelemetry is on.
  */
 final class CompletionsHandler {
 
@@ -59,9 +62,19 @@ final class CompletionsHandler {
             HttpJson.sendError(res, e);
             return;
         }
+        RequestTrace trace = new RequestTrace(server.telemetry().tracer());
         try {
-            Prepared p = chat ? prepareChat(req, m) : prepareCompletion(req, m);
-            generate(res, m, p, chat, start);
+            Prepared p;
+            Span prep = trace.start("validate_and_template");
+            try {
+                p = chat ? prepareChat(req, m, trace, prep) : prepareCompletion(req, m);
+            } catch (RuntimeException e) {
+                prep.setStatus(StatusCode.ERROR, e instanceof ApiException ? e.getMessage() : e.getClass().getName());
+                throw e;
+            } finally {
+                prep.end();
+            }
+            generate(res, m, p, chat, start, RequestObserver.requestId(req), trace);
         } catch (ApiException e) {
             server.metrics().failed();
             HttpJson.sendError(res, e);
@@ -70,12 +83,16 @@ final class CompletionsHandler {
         }
     }
 
-    /** A validated request, tokenized: what the engine needs. */
+    /**
+     * A validated request, tokenized: what the engine needs, and for the request log the prompts as
+     * text (null for prompts given as token ids) and the images' sizes in bytes.
+     */
     private record Prepared(List<int[]> prompts, GenerationOptions options, List<String> echo,
-                            List<dev.jnim.model.ImageInput> images) {
+                            List<dev.jnim.model.ImageInput> images, List<String> promptTexts,
+                            List<Integer> imageBytes) {
     }
 
-    private Prepared prepareChat(ServerRequest req, ServedModel m) {
+    private Prepared prepareChat(ServerRequest req, ServedModel m, RequestTrace trace, Span prep) {
         JsonNode body = HttpJson.readBody(req, server.options().maxRequestBytes());
         ChatRequest cr = ChatRequest.parse(body, m.model().vocabSize());
         checkModel(m, cr.model());
@@ -88,19 +105,27 @@ final class CompletionsHandler {
         } catch (ChatTemplateException e) {
             throw ApiException.badRequest("messages", e.getMessage());
         }
+        String rendered = prompt;
         List<dev.jnim.model.ImageInput> images = List.of();
+        List<Integer> imageBytes = List.of();
         if (!cr.images().isEmpty()) {
             if (m.images() == null) {
                 throw ApiException.badRequest("messages", "the model " + m.primaryName() + " does not accept images");
             }
+            Span span = trace.startChild("image_fetch_and_preprocess", prep);
+            span.setAttribute(RequestTrace.IMAGES, (long) cr.images().size());
             try {
                 ImagePipeline.Prepared ip = m.images().prepare(prompt,
                         cr.images().stream().map(ChatRequest.ImageRef::url).toList(),
                         cr.images().stream().map(ChatRequest.ImageRef::field).toList());
                 prompt = ip.prompt();
                 images = ip.images();
+                imageBytes = ip.imageBytes();
             } catch (ImagePipeline.ImageRejected e) {
+                span.setStatus(StatusCode.ERROR, e.getMessage());
                 throw ApiException.badRequest(e.field(), e.getMessage());
+            } finally {
+                span.end();
             }
         }
         // The template already wrote BOS and the other special tokens, as vLLM tokenizes chat prompts.
@@ -108,7 +133,8 @@ final class CompletionsHandler {
         if (ids.length == 0) {
             throw ApiException.badRequest("messages", "the rendered prompt is empty");
         }
-        return new Prepared(List.of(ids), cr.options(), null, images);
+        return new Prepared(List.of(ids), cr.options(), null, images, java.util.Collections.singletonList(rendered),
+                imageBytes);
     }
 
     private Prepared prepareCompletion(ServerRequest req, ServedModel m) {
@@ -117,6 +143,7 @@ final class CompletionsHandler {
         checkModel(m, cr.model());
         List<int[]> prompts = new ArrayList<>();
         List<String> echo = cr.echo() ? new ArrayList<>() : null;
+        List<String> texts = new ArrayList<>();
         for (CompletionRequest.Prompt p : cr.prompts()) {
             int[] ids = switch (p) {
                 case CompletionRequest.Prompt.Text t -> m.tokenizer().tokenizer().encode(t.text(), true);
@@ -126,12 +153,13 @@ final class CompletionsHandler {
                 throw ApiException.badRequest("prompt", "the prompt is empty after tokenization");
             }
             prompts.add(ids);
+            texts.add(p instanceof CompletionRequest.Prompt.Text t ? t.text() : null);
             if (echo != null) {
                 echo.add(p instanceof CompletionRequest.Prompt.Text t ? t.text()
                         : m.tokenizer().tokenizer().decode(ids, cr.options().skipSpecialTokens()));
             }
         }
-        return new Prepared(prompts, cr.options(), echo, List.of());
+        return new Prepared(prompts, cr.options(), echo, List.of(), texts, List.of());
     }
 
     static void checkModel(ServedModel m, String model) {
@@ -144,9 +172,13 @@ final class CompletionsHandler {
         return s.length() > 100 ? s.substring(0, 100) + "..." : s;
     }
 
-    private void generate(ServerResponse res, ServedModel m, Prepared p, boolean chat, long start) {
+    private void generate(ServerResponse res, ServedModel m, Prepared p, boolean chat, long start, String requestId,
+                          RequestTrace trace) {
         GenerationOptions o = p.options();
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        trace.accepted(m.primaryName(), id);
+        RequestLog.received(server.telemetry().logRequests(), id, requestId, p.promptTexts(), p.prompts(), o,
+                p.images(), p.imageBytes());
         List<Choice> choices = submit(m, p, id);
         List<Integer> promptTokens = p.prompts().stream().map(a -> a.length).toList();
         ResponseBuilder rb = new ResponseBuilder(chat, id, System.currentTimeMillis() / 1000, m.primaryName(),
@@ -165,6 +197,8 @@ final class CompletionsHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } finally {
+            traceChoices(trace, choices, m);
         }
         for (Choice c : choices) {
             EngineEvent.Finished f = c.finished;
@@ -177,6 +211,21 @@ final class CompletionsHandler {
         }
         ObjectNode body = rb.full(choices, promptTokens);
         HttpJson.send(res, 200, body);
+    }
+
+    private static void traceChoices(RequestTrace trace, List<Choice> choices, ServedModel m) {
+        long prompt = 0;
+        long completion = 0;
+        List<String> reasons = new ArrayList<>();
+        for (Choice c : choices) {
+            trace.choiceFinished(c, m.primaryName());
+            if (c.finished != null) {
+                prompt += c.finished.usage().promptTokens();
+                completion += c.finished.usage().completionTokens();
+                reasons.add(c.finishReason());
+            }
+        }
+        trace.usage(prompt, completion, reasons);
     }
 
     /** One engine request per choice; when one is refused, the ones already queued are cancelled. */

@@ -24,8 +24,11 @@ import java.util.List;
 public record ImagePipeline(ImageFetcher fetcher, ImageDecoder decoder, VisionPreprocessor preprocessor,
                             int maxImages) {
 
-    /** The expanded prompt and the engine's inputs for each image, in order. */
-    public record Prepared(String prompt, List<ImageInput> images) {
+    /**
+     * The expanded prompt and the engine's inputs for each image, in order, with each image's size
+     * in bytes as fetched (for request logs, which never show image data).
+     */
+    public record Prepared(String prompt, List<ImageInput> images, List<Integer> imageBytes) {
     }
 
     /** A failure of image {@code field}: the server answers 400 naming the field. */
@@ -52,11 +55,13 @@ public record ImagePipeline(ImageFetcher fetcher, ImageDecoder decoder, VisionPr
         }
         List<DecodedImage> decoded = new ArrayList<>();
         List<Long> hashes = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < urls.size(); i++) {
             String field = fields.get(i);
             try {
                 byte[] bytes = fetcher.fetch(urls.get(i), field);
                 hashes.add(hash(bytes));
+                sizes.add(bytes.length);
                 decoded.add(decoder.decode(bytes));
             } catch (ImageException e) {
                 String msg = e.getMessage();
@@ -73,7 +78,7 @@ public record ImagePipeline(ImageFetcher fetcher, ImageDecoder decoder, VisionPr
         for (int i = 0; i < p.images().size(); i++) {
             inputs.add(input(p.images().get(i), hashes.get(i)));
         }
-        return new Prepared(p.expandedPrompt(), inputs);
+        return new Prepared(p.expandedPrompt(), inputs, List.copyOf(sizes));
     }
 
     /** The engine's view of a processed image: its pixel values, tiles and (Qwen2-VL) grid. */

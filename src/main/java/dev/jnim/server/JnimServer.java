@@ -3,6 +3,8 @@ package dev.jnim.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnim.api.ApiException;
+import dev.jnim.telemetry.OtelMetrics;
+import dev.jnim.telemetry.Telemetry;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -38,6 +40,7 @@ public final class JnimServer implements AutoCloseable {
     public enum State { STARTING, READY, DRAINING, STOPPED }
 
     private final ServerOptions options;
+    private final Telemetry telemetry;
     private final long createdSeconds = System.currentTimeMillis() / 1000;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -48,13 +51,25 @@ public final class JnimServer implements AutoCloseable {
     private volatile ServerMetrics metrics;
     private WebServer web;
 
-    private JnimServer(ServerOptions options) {
+    private JnimServer(ServerOptions options, Telemetry telemetry) {
         this.options = options;
+        this.telemetry = telemetry;
     }
 
-    /** Binds the HTTP port and serves liveness; readiness stays 503 until {@link #loadModel}. */
+    /** As {@link #start(ServerOptions, Telemetry)} without request logs or OpenTelemetry. */
     public static JnimServer start(ServerOptions options) {
-        JnimServer s = new JnimServer(options);
+        return start(options, Telemetry.disabled());
+    }
+
+    /**
+     * Binds the HTTP port and serves liveness; readiness stays 503 until {@link #loadModel}.
+     *
+     * @param telemetry request logging and OpenTelemetry; the caller closes it after {@link #awaitStopped}
+     */
+    public static JnimServer start(ServerOptions options, Telemetry telemetry) {
+        JnimServer s = new JnimServer(options, telemetry);
+        // At TRACE, Helidon's HTTP/1 wire log shows prologues and headers with their values redacted and
+        // no body bytes (Helidon's defaults); LoggingProcessTest checks that no secret or prompt gets through.
         s.web = WebServer.builder().host(options.host()).port(options.port()).shutdownHook(false)
                 .routing(s::routes).build().start();
         log.info("Listening on http://{}:{}", options.host(), s.web.port());
@@ -64,8 +79,16 @@ public final class JnimServer implements AutoCloseable {
     /** Loads the model, warms it up and turns readiness on. */
     public void loadModel() throws InterruptedException {
         ServedModel m = ServedModel.load(options);
-        metrics = new ServerMetrics(m.primaryName(), m.limits().maxModelLen(), m.limits().maxNumSeqs(),
+        ServerMetrics sm = new ServerMetrics(m.primaryName(), m.limits().maxModelLen(), m.limits().maxNumSeqs(),
                 m.engine()::stats);
+        if (telemetry.otelEnabled()) {
+            var engine = m.engine();
+            sm.mirrorTo(new OtelMetrics(telemetry.meter(), m.primaryName(), new OtelMetrics.EngineGauges(
+                    () -> engine.stats().running(), () -> engine.stats().waiting(), () -> engine.stats().kvUsage()),
+                    ServerMetrics.TTFT_BUCKETS, ServerMetrics.TPOT_BUCKETS, ServerMetrics.E2E_BUCKETS,
+                    ServerMetrics.oneTwoFive(m.limits().maxModelLen())));
+        }
+        metrics = sm;
         model = m;
         m.warmUp();
         synchronized (this) {
@@ -95,6 +118,10 @@ public final class JnimServer implements AutoCloseable {
 
     ServerMetrics metrics() {
         return metrics;
+    }
+
+    Telemetry telemetry() {
+        return telemetry;
     }
 
     /** The model when the server takes generation requests; else a 503. */
@@ -172,6 +199,8 @@ public final class JnimServer implements AutoCloseable {
     // ---------------- routes ----------------
 
     private void routes(HttpRouting.Builder r) {
+        r.addFilter(new RequestObserver(telemetry, p -> POST_PATHS.contains(p) || GET_PATHS.contains(p)
+                || options.documents().containsKey(p)));
         r.post("/v1/chat/completions", completions::chat)
                 .post("/v1/completions", completions::completions)
                 .post("/tokenize", tokenize::tokenize)

@@ -1,6 +1,7 @@
 package dev.jnim.server;
 
 import dev.jnim.engine.EngineStats;
+import dev.jnim.telemetry.OtelMetrics;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -43,6 +44,8 @@ public final class ServerMetrics {
     private final Histogram e2e;
     private final Histogram requestPromptTokens;
     private final Histogram requestGenerationTokens;
+    /** The OpenTelemetry copy of the request metrics (NIM_ENABLE_OTEL=1), or null. */
+    private volatile OtelMetrics otel;
 
     /**
      * @param stats the engine's latest snapshot (read at scrape time)
@@ -89,6 +92,11 @@ public final class ServerMetrics {
                 + "mean encoder latency).", stats, EngineStats::encoderSeconds);
     }
 
+    /** Records every request metric into {@code mirror} as well, from now on. */
+    public void mirrorTo(OtelMetrics mirror) {
+        otel = mirror;
+    }
+
     /** One engine request ended; {@code ttftSeconds} is NaN when no token came. */
     public void finished(String finishedReason, int prompt, int generated, double ttftSeconds, double e2eSeconds) {
         success.labelValues(model, finishedReason).inc();
@@ -100,16 +108,28 @@ public final class ServerMetrics {
             ttft.labelValues(model).observe(ttftSeconds);
         }
         e2e.labelValues(model).observe(e2eSeconds);
+        OtelMetrics o = otel;
+        if (o != null) {
+            o.finished(finishedReason, prompt, generated, ttftSeconds, e2eSeconds);
+        }
     }
 
     /** The time between two consecutive output tokens of one request. */
     public void interTokenLatency(double seconds) {
         tpot.labelValues(model).observe(seconds);
+        OtelMetrics o = otel;
+        if (o != null) {
+            o.interTokenLatency(seconds);
+        }
     }
 
     /** A generation request answered with an error (invalid, rejected, failed). */
     public void failed() {
         failure.labelValues(model).inc();
+        OtelMetrics o = otel;
+        if (o != null) {
+            o.failed();
+        }
     }
 
     /** The Prometheus text exposition (format 0.0.4). */

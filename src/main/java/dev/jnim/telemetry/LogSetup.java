@@ -19,6 +19,14 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class LogSetup {
 
+    private static final java.util.List<String> BRIDGES = java.util.List.of("java.util.logging", "sun.util.logging",
+            "jdk.internal.logger", "java.lang.System$Logger", "org.slf4j.bridge");
+
+    /** Package of the OpenTelemetry console (logging) exporters. */
+    static final String OTEL_CONSOLE = "io.opentelemetry.exporter.logging";
+    /** Held so that its level survives: java.util.logging keeps loggers only weakly. */
+    private static final java.util.logging.Logger OTEL_CONSOLE_JUL = java.util.logging.Logger.getLogger(OTEL_CONSOLE);
+
     private LogSetup() {
     }
 
@@ -26,6 +34,12 @@ public final class LogSetup {
     public static void configure(LogLevel level, boolean jsonl, OutputStream out) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
+        // Lines bridged from java.util.logging and System.Logger name the class that logged, not the bridge.
+        for (String bridge : BRIDGES) {
+            if (!ctx.getFrameworkPackages().contains(bridge)) {
+                ctx.getFrameworkPackages().add(bridge);
+            }
+        }
         Encoder<ILoggingEvent> encoder;
         if (jsonl) {
             encoder = new NimJsonEncoder();
@@ -50,6 +64,10 @@ public final class LogSetup {
         root.setLevel(LogLevels.libraries(level));
         root.addAppender(appender);
         ctx.getLogger("dev.jnim").setLevel(LogLevels.jnim(level));
+        // The OpenTelemetry console exporters write through java.util.logging at INFO: output the user
+        // asked for (OTEL_*_EXPORTER=console), so at jnim's level rather than the libraries'.
+        ctx.getLogger(OTEL_CONSOLE).setLevel(LogLevels.jnim(level));
+        OTEL_CONSOLE_JUL.setLevel(julLevel(LogLevels.jnim(level)));
         if (level != LogLevel.TRACE) {
             // DJL warns about a missing CUDA driver on every CPU machine; jnim never uses CUDA.
             ctx.getLogger("ai.djl.util.cuda.CudaUtils").setLevel(ch.qos.logback.classic.Level.ERROR);

@@ -63,6 +63,14 @@ final class Http {
         return send(b.build());
     }
 
+    /** A JSON POST with extra request headers. */
+    Response postWithHeaders(String path, String body, java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     Response get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,77 @@ class LogSetupTest {
 
     private static List<String> lines(ByteArrayOutputStream out) {
         return out.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** What each NIM_LOG_LEVEL lets through: jnim's lowest level and the libraries' lowest level. */
+    private static String[] expected(LogLevel level) {
+        return switch (level) {
+            case DEFAULT -> new String[] {"INFO", "WARNING"};
+            case TRACE -> new String[] {"TRACE", "TRACE"};
+            case DEBUG -> new String[] {"DEBUG", "DEBUG"};
+            case INFO -> new String[] {"INFO", "INFO"};
+            case WARNING -> new String[] {"WARNING", "WARNING"};
+            case ERROR, CRITICAL -> new String[] {"ERROR", "ERROR"};
+        };
+    }
+
+    private static final List<String> ORDER = List.of("TRACE", "DEBUG", "INFO", "WARNING", "ERROR");
+
+    private static void logEveryLevel(Logger l, String who) {
+        l.trace("{} TRACE", who);
+        l.debug("{} DEBUG", who);
+        l.info("{} INFO", who);
+        l.warn("{} WARNING", who);
+        l.error("{} ERROR", who);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LogLevel.class)
+    void eachLevelInBothFormats(LogLevel level) throws Exception {
+        for (boolean jsonl : new boolean[] {false, true}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            LogSetup.configure(level, jsonl, out);
+            logEveryLevel(JNIM, "jnim");
+            logEveryLevel(LIB, "library");
+            java.util.logging.Logger.getLogger("io.helidon.common.Jul").finest("library TRACE via jul");
+            java.util.logging.Logger.getLogger("io.helidon.common.Jul").warning("library WARNING via jul");
+            String[] min = expected(level);
+            List<String> want = new java.util.ArrayList<>();
+            for (String l : ORDER.subList(ORDER.indexOf(min[0]), ORDER.size())) {
+                want.add(l + " jnim " + l);
+            }
+            for (String l : ORDER.subList(ORDER.indexOf(min[1]), ORDER.size())) {
+                want.add(l + " library " + l);
+                if (l.equals("TRACE") || l.equals("WARNING")) {
+                    want.add(l + " library " + l + " via jul");
+                }
+            }
+            List<String> got = new java.util.ArrayList<>();
+            ObjectMapper m = new ObjectMapper();
+            for (String line : lines(out)) {
+                if (jsonl) {
+                    JsonNode n = m.readTree(line);
+                    got.add(n.get("level").asText() + " " + n.get("message").asText());
+                } else {
+                    assertThat(line).matches("[A-Z]+ \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\S+:\\d+\\] .*");
+                    got.add(line.substring(0, line.indexOf(' ')) + " " + line.substring(line.indexOf("] ") + 2));
+                }
+            }
+            assertThat(got).as("%s, jsonl=%s", level, jsonl).containsExactlyInAnyOrderElementsOf(want);
+        }
+    }
+
+    @Test
+    void bridgedJavaUtilLoggingNamesTheCallingClass() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LogSetup.configure(LogLevel.INFO, true, out);
+        java.util.logging.Logger.getLogger("io.helidon.common.Jul").warning("from jul");
+        System.getLogger("io.helidon.common.SystemLogger").log(System.Logger.Level.WARNING, "from System.Logger");
+        for (String line : lines(out)) {
+            assertThat(new ObjectMapper().readTree(line).get("file_name").asText()).as(line)
+                    .isEqualTo("LogSetupTest.java");
+        }
+        assertThat(lines(out)).hasSize(2);
     }
 
     @Test
