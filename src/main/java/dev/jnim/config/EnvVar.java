@@ -25,6 +25,8 @@ public enum EnvVar {
     OTEL_METRICS_EXPORTER("console", "Metrics exporter when NIM_ENABLE_OTEL=1: console, otlp or none."),
     OTEL_EXPORTER_OTLP_ENDPOINT("", "OTLP collector endpoint (an http or https URL) used by the `otlp` exporters."),
     OTEL_SERVICE_NAME("", "Service name reported in OpenTelemetry data. Unset: the served model name."),
+    OTEL_EXPORTER_OTLP_PROTOCOL("http/protobuf", "Protocol of the `otlp` exporters. Only `http/protobuf` is supported; "
+            + "any other value (such as `grpc`) stops startup."),
     NIM_TOKENIZER_MODE("auto", "Tokenizer mode: `auto` (fast tokenizer from tokenizer.json) or `slow`."),
     NIM_ENABLE_KV_CACHE_REUSE("0", "`1` enables automatic prefix caching (KV cache reuse across requests)."),
     NIM_MAX_NUM_SEQS("", "Maximum number of sequences processed in parallel (>= 1). Unset: derived from the model and memory."),

@@ -108,6 +108,11 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
                 r.enumOf(EnvVar.OTEL_METRICS_EXPORTER, OtelExporter.class),
                 r.httpUrl(EnvVar.OTEL_EXPORTER_OTLP_ENDPOINT),
                 r.string(EnvVar.OTEL_SERVICE_NAME));
+        String protocol = r.stringOr(EnvVar.OTEL_EXPORTER_OTLP_PROTOCOL);
+        if (!protocol.equals("http/protobuf")) {
+            throw SettingsException.invalid(EnvVar.OTEL_EXPORTER_OTLP_PROTOCOL, protocol,
+                    "http/protobuf (jnim's OTLP exporters do not speak grpc or http/json)");
+        }
         var sources = new Sources(
                 Secret.of(r.string(EnvVar.NGC_API_KEY).orElse(null)),
                 Secret.of(r.string(EnvVar.HF_TOKEN).orElse(null)),
@@ -168,6 +173,7 @@ public record Settings(Server server, Model model, Engine engine, Media media, L
         v.put(EnvVar.OTEL_METRICS_EXPORTER, telemetry.metricsExporter().name().toLowerCase());
         v.put(EnvVar.OTEL_EXPORTER_OTLP_ENDPOINT, telemetry.otlpEndpoint().map(URI::toString).orElse("<unset>"));
         v.put(EnvVar.OTEL_SERVICE_NAME, telemetry.serviceName().orElse("<unset>"));
+        v.put(EnvVar.OTEL_EXPORTER_OTLP_PROTOCOL, "http/protobuf");
         v.put(EnvVar.NIM_TOKENIZER_MODE, model.tokenizerMode().name().toLowerCase());
         v.put(EnvVar.NIM_ENABLE_KV_CACHE_REUSE, bit(engine.enableKvCacheReuse()));
         v.put(EnvVar.NIM_MAX_NUM_SEQS, derived(engine.maxNumSeqs()));
