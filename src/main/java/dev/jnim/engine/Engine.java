@@ -3,11 +3,16 @@ package dev.jnim.engine;
 import dev.jnim.kv.BlockManager;
 import dev.jnim.kv.KvCache;
 import dev.jnim.kv.KvLayout;
+import dev.jnim.kv.ImageKvCache;
+import dev.jnim.kv.ImageKvPool;
 import dev.jnim.model.CausalLM;
+import dev.jnim.model.CrossAttentionInputs;
+import dev.jnim.model.CrossAttentionModel;
 import dev.jnim.model.ForwardBatch;
 import dev.jnim.model.VisionLanguageModel;
 import dev.jnim.tokenizer.IncrementalDetokenizer;
 import dev.jnim.tokenizer.Tokenizer;
+import dev.jnim.vision.preprocess.MllamaPromptExpander;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,15 +67,37 @@ public final class Engine implements AutoCloseable {
     private long encoderCacheHits;
     private long encoderBatches;
     private long encoderNanos;
+    private int peakRunning;
 
     private record Cancel(RequestHandle handle) {
     }
+
+    /** Cross-attention models (Llama 3.2 Vision): the model, the image KV storage and its slots; else null. */
+    private final CrossAttentionModel cam;
+    private final ImageKvCache imageCache;
+    private final ImageKvPool imagePool;
 
     /**
      * @param tokenizer used to stream text and match stop strings; null streams token ids only
      * @param eosIds    ids that end generation unless {@code ignore_eos}
      */
     public Engine(CausalLM model, KvCache cache, EngineConfig config, Tokenizer tokenizer, Set<Integer> eosIds) {
+        this(model, cache, null, config, tokenizer, eosIds);
+    }
+
+    /**
+     * @param imageCache for a cross-attention model, the image KV pool's storage (one slot per image; the engine
+     *                   hands slots out and takes them back); null for other models, or to refuse images
+     */
+    public Engine(CausalLM model, KvCache cache, ImageKvCache imageCache, EngineConfig config, Tokenizer tokenizer,
+                  Set<Integer> eosIds) {
+        this.cam = model instanceof CrossAttentionModel c && imageCache != null ? c : null;
+        this.imageCache = cam != null ? imageCache : null;
+        this.imagePool = cam != null ? new ImageKvPool(imageCache.layout(), imageCache.slots()) : null;
+        if (cam != null && !imageCache.layout().equals(cam.imageKvLayout())) {
+            throw new IllegalArgumentException("image KV cache layout " + imageCache.layout()
+                    + " does not match the model's " + cam.imageKvLayout());
+        }
         this.model = model;
         this.cache = cache;
         this.config = config;
@@ -78,8 +105,9 @@ public final class Engine implements AutoCloseable {
         this.eosIds = Set.copyOf(eosIds);
         this.blocks = new BlockManager(cache.numBlocks(), config.prefixCaching());
         this.vlm = model instanceof VisionLanguageModel v ? v : null;
-        this.imageTokenId = vlm != null ? vlm.imageTokenId() : -1;
-        this.scheduler = new Scheduler(blocks, config.maxNumSeqs(), config.maxBatchedTokens(),
+        this.imageTokenId = vlm != null ? vlm.imageTokenId()
+                : model instanceof CrossAttentionModel c ? c.imageTokenId() : -1;
+        this.scheduler = new Scheduler(blocks, imagePool, config.maxNumSeqs(), config.maxBatchedTokens(),
                 java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config.encoderBatchingMs()));
         publishStats();
         this.thread = Thread.ofPlatform().name("jnim-engine").daemon().unstarted(this::loop);
@@ -104,12 +132,17 @@ public final class Engine implements AutoCloseable {
         }
         int prompt = request.promptTokens().length;
         int vocab = model.vocabSize();
-        if (!request.images().isEmpty() && vlm == null) {
+        if (!request.images().isEmpty() && vlm == null && cam == null) {
             throw new RequestRejectedException(400, "messages", "this model (" + model.architecture()
                     + ") does not accept images");
         }
+        if (cam != null && request.images().size() > imagePool.capacity()) {
+            throw new RequestRejectedException(400, "messages", "the request has " + request.images().size()
+                    + " images but the image KV pool holds " + imagePool.capacity() + " (raise NIM_KVCACHE_PERCENT or"
+                    + " lower NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN)");
+        }
         for (int t : request.promptTokens()) {
-            if (t < 0 || t >= vocab) {
+            if ((t < 0 || t >= vocab) && !(cam != null && t == imageTokenId)) {
                 throw new RequestRejectedException(400, "prompt", "token id " + t + " is outside the vocabulary [0, "
                         + vocab + ")");
             }
@@ -135,7 +168,7 @@ public final class Engine implements AutoCloseable {
         RequestHandle handle = new RequestHandle(request.id(), config.outboxCapacity(), this);
         IncrementalDetokenizer detok = tokenizer == null ? null
                 : new IncrementalDetokenizer(tokenizer, request.skipSpecialTokens());
-        inbox.add(new Sequence(request, handle, vocab, detok, imageTokenId));
+        inbox.add(new Sequence(request, handle, vocab, detok, imageTokenId, cam != null));
         LockSupport.unpark(thread);
         return handle;
     }
@@ -250,7 +283,7 @@ public final class Engine implements AutoCloseable {
         if (plan.isEmpty()) {
             return false;
         }
-        plan = attachImages(plan);
+        plan = cam != null ? attachCrossAttention(plan) : attachImages(plan);
         if (plan.isEmpty()) {
             return true;
         }
@@ -262,9 +295,13 @@ public final class Engine implements AutoCloseable {
             logitRow[i] = batch.add(c.seq().tokens(), c.start(), c.tokens(), c.start(), c.seq().blocks.array(),
                     c.completesPending() ? ForwardBatch.Logits.LAST : ForwardBatch.Logits.NONE);
             imageInputs(c, base);
+            if (c.seq().cross != null) {
+                batch.setCrossAttention(batch.numSequences() - 1, c.seq().cross);
+            }
         }
         float[] logits = model.forward(batch, cache);
         steps++;
+        peakRunning = Math.max(peakRunning, plan.size());
         publishStats(); // before any token of this step reaches a client, the stats show its blocks
         int vocab = model.vocabSize();
         for (int i = 0; i < plan.size(); i++) {
@@ -397,6 +434,70 @@ public final class Engine implements AutoCloseable {
         return kept;
     }
 
+    /**
+     * Cross-attention models: for sequences that just got their image slots, runs the vision model over their
+     * images (the encoder cache answers repeated ones), writes each image's cross-attention K/V into its slot,
+     * and builds the tokens' {@code cross_attention_mask} from the prompt. A request whose images cannot be
+     * encoded, or whose prompt does not have one image token per image, fails alone.
+     */
+    private List<Scheduler.Chunk> attachCrossAttention(List<Scheduler.Chunk> plan) {
+        List<Sequence> failed = new ArrayList<>();
+        for (Scheduler.Chunk c : plan) {
+            Sequence s = c.seq();
+            if (!s.needsImages() || s.imageSlots == null) {
+                continue;
+            }
+            List<dev.jnim.model.ImageInput> images = s.request.images();
+            int[] prompt = s.request.promptTokens();
+            int imageTokens = 0;
+            for (int t : prompt) {
+                imageTokens += t == imageTokenId ? 1 : 0;
+            }
+            try {
+                if (imageTokens != images.size()) {
+                    throw new IllegalArgumentException("the prompt has " + imageTokens + " image tokens but "
+                            + images.size() + " image(s) were given");
+                }
+                int[] numTiles = new int[images.size()];
+                for (int i = 0; i < images.size(); i++) {
+                    dev.jnim.model.ImageInput img = images.get(i);
+                    float[] states = encoderCache.get(img.contentHash());
+                    if (states == null) {
+                        long t0 = System.nanoTime();
+                        states = cam.encode(img).states();
+                        encoderNanos += System.nanoTime() - t0;
+                        encoderBatches++;
+                        imagesEncoded++;
+                        encoderCache.put(img.contentHash(), states);
+                    } else {
+                        encoderCacheHits++;
+                    }
+                    cam.writeImageKv(states, imageCache, s.imageSlots[i]);
+                    numTiles[i] = img.grid()[1];
+                }
+                long[] mask = MllamaPromptExpander.crossAttentionMask(prompt, imageTokenId, numTiles, cam.maxTiles());
+                s.cross = CrossAttentionInputs.of(imageCache, s.imageSlots.clone(), cam.maxTiles(), mask,
+                        prompt.length);
+            } catch (RuntimeException e) {
+                failed.add(s);
+                finish(s, FinishReason.ERROR, "", "the images cannot be used: " + e.getMessage());
+            }
+        }
+        while (encoderCache.size() > ENCODER_CACHE_ENTRIES) {
+            encoderCache.pollFirstEntry();
+        }
+        if (failed.isEmpty()) {
+            return plan;
+        }
+        List<Scheduler.Chunk> kept = new ArrayList<>();
+        for (Scheduler.Chunk c : plan) {
+            if (!failed.contains(c.seq())) {
+                kept.add(c);
+            }
+        }
+        return kept;
+    }
+
     private void commitFullBlocks(Sequence s) {
         int full = s.numComputed / KvLayout.BLOCK_SIZE;
         for (int b = s.committedBlocks; b < full; b++) {
@@ -464,6 +565,8 @@ public final class Engine implements AutoCloseable {
         stats = new EngineStats(scheduler.running.size(), scheduler.waiting.size(), blocks.used(), blocks.capacity(),
                 blocks.cachedIdle(), c.queries(), c.hits(), c.queriedTokens(), c.hitTokens(), scheduler.preemptions(),
                 promptTokens, generatedTokens, steps, imagesEncoded, encoderCacheHits, encoderBatches,
-                encoderNanos / 1e9);
+                encoderNanos / 1e9, imagePool == null ? 0 : imagePool.used(),
+                imagePool == null ? 0 : imagePool.capacity(), scheduler.waitingOnText(), scheduler.waitingOnImages(),
+                peakRunning);
     }
 }
