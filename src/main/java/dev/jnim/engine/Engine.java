@@ -141,6 +141,15 @@ public final class Engine implements AutoCloseable {
                     + " images but the image KV pool holds " + imagePool.capacity() + " (raise NIM_KVCACHE_PERCENT or"
                     + " lower NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN)");
         }
+        if (cam != null) {
+            for (dev.jnim.model.ImageInput img : request.images()) {
+                if (img.grid() == null || img.grid().length != 2 || img.pixelValues().length != cam.pixelValuesPerImage()) {
+                    throw new RequestRejectedException(400, "messages", "an image for this model needs "
+                            + cam.pixelValuesPerImage() + " pixel values (" + cam.maxTiles() + " tiles) with its aspect"
+                            + " ratio id and tile count");
+                }
+            }
+        }
         for (int t : request.promptTokens()) {
             if ((t < 0 || t >= vocab) && !(cam != null && t == imageTokenId)) {
                 throw new RequestRejectedException(400, "prompt", "token id " + t + " is outside the vocabulary [0, "

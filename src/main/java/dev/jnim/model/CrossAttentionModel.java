@@ -22,6 +22,9 @@ public interface CrossAttentionModel extends CausalLM {
     /** Tile slots per image (the processor's {@code max_image_tiles}). */
     int maxTiles();
 
+    /** Pixel values of one image: {@code maxTiles × channels × size × size}. */
+    int pixelValuesPerImage();
+
     /** The vision tower's output and the projector's output (the cross-attention states) of one image. */
     record Encoded(float[] vision, float[] states) {
     }

@@ -118,6 +118,12 @@ public final class MllamaModel implements CrossAttentionModel {
     }
 
     @Override
+    public int pixelValuesPerImage() {
+        MllamaVisionConfig vc = tower.config();
+        return vc.maxNumTiles() * vc.numChannels() * vc.imageSize() * vc.imageSize();
+    }
+
+    @Override
     public long weightBytesPerStep() {
         return text.weightBytesPerStep();
     }
@@ -126,10 +132,12 @@ public final class MllamaModel implements CrossAttentionModel {
     public Encoded encode(ImageInput image) {
         MllamaVisionConfig vc = tower.config();
         int[] layout = image.grid();
-        if (layout == null || layout.length != 2) {
-            throw new IllegalArgumentException("a Llama 3.2 Vision image needs its aspect ratio id and tile count");
+        if (layout == null || layout.length != 2 || layout[0] < 1 || layout[0] > vc.maxAspectRatioId()
+                || layout[1] < 1 || layout[1] > vc.maxNumTiles()) {
+            throw new IllegalArgumentException("a Llama 3.2 Vision image needs an aspect ratio id in [1, "
+                    + vc.maxAspectRatioId() + "] and 1 to " + vc.maxNumTiles() + " tiles");
         }
-        int perImage = vc.maxNumTiles() * vc.numChannels() * vc.imageSize() * vc.imageSize();
+        int perImage = pixelValuesPerImage();
         if (image.pixelValues().length != perImage) {
             throw new IllegalArgumentException("a Llama 3.2 Vision image has " + perImage + " pixel values ("
                     + vc.maxNumTiles() + " tiles of " + vc.numChannels() + "×" + vc.imageSize() + "²), got "

@@ -186,10 +186,12 @@ class EngineCrossAttentionTest {
         for (GenerationRequest r : reqs) {
             alone.add(run(big, List.of(r)).getFirst());
         }
-        // One image slot and a tight text pool: image requests run one at a time, preemptions happen.
-        KvSplit oneImage = KvSplit.fromFraction(model.kvLayout(), model.imageKvLayout(), memory(), 0.1, 240, true,
-                1024);
+        // One image slot and a tight text pool: image requests run one at a time, preemptions happen (and give the
+        // image slot back: the preempted request takes a slot again, and rewrites its image states, when it resumes).
+        KvSplit oneImage = KvSplit.fromFraction(model.kvLayout(), model.imageKvLayout(), memory() * 2 / 5, 0.1, 240,
+                true, 256);
         assertThat(oneImage.imageSlots()).isEqualTo(1);
+        assertThat(oneImage.text().blocks()).isEqualTo(36); // two whole requests and a bit: the third is preempted
         Engine tight = engine(oneImage, config());
         List<RequestHandle> hs = new ArrayList<>();
         for (GenerationRequest r : reqs) {
@@ -210,6 +212,7 @@ class EngineCrossAttentionTest {
         assertThat(sawWaitingOnImages).as("image requests waited for the one slot").isGreaterThan(0);
         assertThat(maxImagesHeld).isEqualTo(1);
         assertThat(tight.stats().peakRunning()).as("text-only requests ran beside the image one").isGreaterThan(1);
+        assertThat(tight.stats().preemptions()).as("preempted requests, images included, resumed").isPositive();
     }
 
     @Test
