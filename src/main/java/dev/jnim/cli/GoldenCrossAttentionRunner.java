@@ -1,7 +1,6 @@
 package dev.jnim.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jnim.engine.SamplingParams;
 import dev.jnim.kv.BlockPool;
 import dev.jnim.kv.BlockTable;
 import dev.jnim.kv.ImageKvCache;

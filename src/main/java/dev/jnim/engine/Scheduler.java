@@ -69,12 +69,13 @@ final class Scheduler {
         return preemptions;
     }
 
+    /** As of the last step; 0 once nothing waits (cancellations may empty the queue between steps). */
     int waitingOnText() {
-        return waitingOnText;
+        return waiting.isEmpty() ? 0 : Math.min(waitingOnText, waiting.size());
     }
 
     int waitingOnImages() {
-        return waitingOnImages;
+        return waiting.isEmpty() ? 0 : Math.min(waitingOnImages, waiting.size());
     }
 
     /** Image slots {@code s} still has to take before it can run (0 without a cross-attention model). */
