@@ -142,6 +142,14 @@ public final class Engine implements AutoCloseable {
                     + " lower NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN)");
         }
         if (cam != null) {
+            int imageTokens = 0;
+            for (int t : request.promptTokens()) {
+                imageTokens += t == imageTokenId ? 1 : 0;
+            }
+            if (imageTokens != request.images().size()) {
+                throw new RequestRejectedException(400, "messages", "the prompt has " + imageTokens
+                        + " image token(s) but " + request.images().size() + " image(s) were given");
+            }
             for (dev.jnim.model.ImageInput img : request.images()) {
                 if (img.grid() == null || img.grid().length != 2 || img.pixelValues().length != cam.pixelValuesPerImage()) {
                     throw new RequestRejectedException(400, "messages", "an image for this model needs "

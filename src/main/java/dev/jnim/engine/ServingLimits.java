@@ -110,14 +110,18 @@ public record ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int ma
             log.info("KV memory split (NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN={}): M = {} MiB, image share f = {}%",
                     split.targetSet() ? String.format("%.0f", split.targetLen())
                             : "unset, using " + String.format("%.0f", split.targetLen()),
-                    split.budgetBytes() >> 20, String.format("%.1f", 100 * split.imageFraction()));
+                    mib(split.budgetBytes()), String.format("%.1f", 100 * split.imageFraction()));
             log.info("Text KV pool: {} tokens ({} MiB), {} requests of {} tokens; image KV pool: {} tokens ({} MiB), "
                             + "{} images of {} tokens = {} requests with one image",
-                    kv.tokens(), kv.bytes() >> 20, String.format("%.1f", split.textPoolRequests()),
-                    String.format("%.0f", split.targetLen()), split.imagePoolTokens(), split.imagePoolBytes() >> 20,
+                    kv.tokens(), mib(kv.bytes()), String.format("%.1f", split.textPoolRequests()),
+                    String.format("%.0f", split.targetLen()), split.imagePoolTokens(), mib(split.imagePoolBytes()),
                     split.imageSlots(), split.imageLayout().tokensPerImage(), split.imageSlots());
         }
         log.info("Maximum concurrent sequences (NIM_MAX_NUM_SEQS): {}; tokens per step: {}", maxNumSeqs,
                 maxBatchedTokens);
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.1f", bytes / 1048576.0);
     }
 }

@@ -288,13 +288,20 @@ class EngineCrossAttentionTest {
     }
 
     @Test
-    void aRequestWithMoreImagesThanThePoolHoldsIsRefused() {
+    void requestsThatCanNeverRunAreRefusedAtOnce() {
         KvSplit split = KvSplit.fromFraction(model.kvLayout(), model.imageKvLayout(), memory(), 0.1, 240, true, 1024);
         Engine e = engine(split, config());
         GenerationRequest two = GenerationRequest.of("x", new int[] {IMAGE, IMAGE, 1, 2}, SamplingParams.GREEDY, 4)
                 .withImages(List.of(image(1, 1), image(2, 1)));
         assertThatThrownBy(() -> e.submit(two)).isInstanceOf(RequestRejectedException.class)
                 .hasMessageContaining("image KV pool holds 1");
+        GenerationRequest missing = GenerationRequest.of("y", new int[] {IMAGE, 1, 2}, SamplingParams.GREEDY, 4);
+        assertThatThrownBy(() -> e.submit(missing)).isInstanceOf(RequestRejectedException.class)
+                .hasMessageContaining("1 image token(s) but 0 image(s)");
+        GenerationRequest wrongSize = GenerationRequest.of("z", new int[] {IMAGE, 1, 2}, SamplingParams.GREEDY, 4)
+                .withImages(List.of(ImageInput.tiled(new float[10], 16, 1, 1, 3)));
+        assertThatThrownBy(() -> e.submit(wrongSize)).isInstanceOf(RequestRejectedException.class)
+                .hasMessageContaining("pixel values");
     }
 
     @Test
