@@ -4,6 +4,7 @@ import dev.jnim.tensor.ComputePool;
 import dev.jnim.tensor.LayerNorm;
 import dev.jnim.tensor.MatMul;
 import dev.jnim.tensor.Matrix;
+import dev.jnim.tensor.RowDecoder;
 import dev.jnim.tensor.Tensor;
 import dev.jnim.weights.WeightSource;
 
@@ -23,7 +24,9 @@ public final class MllamaVisionTower {
     private final float[] classEmbed;
     private final float[] positions;      // (1 − tanh(gate)) · embedding, [tokensPerTile × d]
     private final float positionGate;     // tanh(gate), for the tile-position embedding
-    private final float[] tilePositions;  // [ratioIds × maxTiles·tokensPerTile·d]
+    // [ratioIds × maxTiles·tokensPerTile·d], left in the checkpoint (295 MB as float32 for the 11B model): one row is
+    // widened per image.
+    private final Matrix tilePositions;
     private final float[] preTile;        // [ratioIds × maxTiles·d]
     private final float preTileGate;
     private final float[] postTile;
@@ -52,7 +55,7 @@ public final class MllamaVisionTower {
             pos[i] = keep * pos[i];
         }
         this.positions = pos;
-        this.tilePositions = w.get(gp + "tile_embedding.weight", ids, (long) cfg.maxNumTiles() * tpt * d).toFloatArray();
+        this.tilePositions = Matrix.of(w.get(gp + "tile_embedding.weight", ids, (long) cfg.maxNumTiles() * tpt * d));
         this.preTile = w.get(prefix + "pre_tile_positional_embedding.embedding.weight", ids,
                 (long) cfg.maxNumTiles() * d).toFloatArray();
         this.preTileGate = (float) Math.tanh(w.get(prefix + "pre_tile_positional_embedding.gate", 1).toFloatArray()[0]);
@@ -98,7 +101,8 @@ public final class MllamaVisionTower {
         float[] u = new float[tiles * tpt * d]; // tiles before padding
         float[] unfolded = new float[patches * c * p * p];
         float[] emb = new float[patches * d];
-        int tileBase = aspectRatioId * tiles * tpt * d;
+        float[] tilePos = new float[tiles * tpt * d];
+        RowDecoder.decode(tilePositions, aspectRatioId, 1, tilePos);
         for (int t = 0; t < tiles; t++) {
             Patches.unfold(pixels, off + t * c * size * size, c, size, size, p, unfolded);
             MatMul.matmul(pool, unfolded, patches, patchEmbed, emb);
@@ -114,7 +118,7 @@ public final class MllamaVisionTower {
                 for (int j = 0; j < d; j++) {
                     int xi = (row + i) * d + j;
                     u[xi] += positions[i * d + j];
-                    u[xi] += positionGate * tilePositions[tileBase + (t * tpt + i) * d + j];
+                    u[xi] += positionGate * tilePos[(t * tpt + i) * d + j];
                 }
             }
         }
