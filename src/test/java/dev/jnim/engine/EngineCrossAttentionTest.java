@@ -288,6 +288,27 @@ class EngineCrossAttentionTest {
     }
 
     @Test
+    void q8WeightsRunTheCrossAttentionLayersToo() throws Exception {
+        Path dir = Path.of(getClass().getResource("/golden/mllama-tiles-crossattn").toURI());
+        int[] prompt = Arrays.stream(Npy.read(dir.resolve("inputs/input_ids.npy")).longs()).mapToInt(l -> (int) l)
+                .toArray();
+        Npy px = Npy.read(dir.resolve("inputs/pixel_values.npy"));
+        try (CrossAttentionModel q8 = (CrossAttentionModel) ModelRegistry.load(ModelConfig.load(dir),
+                SafetensorsFile.open(dir.resolve("model.safetensors")), new LoadOptions(pool, DType.Q8_0));
+             Engine e = new Engine(q8, new KvCache(q8.kvLayout(), 16), new ImageKvCache(q8.imageKvLayout(), 1),
+                     EngineConfig.defaults(1024, 4), null, Set.of())) {
+            EngineTest.Result r = EngineTest.collect(e.submit(GenerationRequest.of("q", prompt, SamplingParams.GREEDY, 8)
+                    .withIgnoreEos(true).withImages(List.of(ImageInput.tiled(px.floats(), 4, 3, 3, 1)))));
+            assertThat(r.finished().error()).isNull();
+            assertThat(r.ids()).hasSize(8);
+            try (var f32 = ModelRegistry.load(ModelConfig.load(dir), SafetensorsFile.open(dir.resolve("model.safetensors")),
+                    LoadOptions.of(pool))) {
+                assertThat(q8.weightBytesPerStep()).isLessThan(f32.weightBytesPerStep());
+            }
+        }
+    }
+
+    @Test
     void requestsThatCanNeverRunAreRefusedAtOnce() {
         KvSplit split = KvSplit.fromFraction(model.kvLayout(), model.imageKvLayout(), memory(), 0.1, 240, true, 1024);
         Engine e = engine(split, config());
