@@ -63,6 +63,8 @@ public final class Engine implements AutoCloseable {
     /** Encoder outputs by image content hash, least recently used first (a repeated image skips the tower). */
     private final LinkedHashMap<Long, float[]> encoderCache = new LinkedHashMap<>(16, 0.75f, true);
     private static final int ENCODER_CACHE_ENTRIES = 128;
+    /** Bound on the cached floats: a Llama 3.2 Vision image's cross-attention states alone are 105 MB (11B). */
+    private static final long ENCODER_CACHE_FLOATS = 128L << 20;
     private long imagesEncoded;
     private long encoderCacheHits;
     private long encoderBatches;
@@ -151,10 +153,10 @@ public final class Engine implements AutoCloseable {
                         + " image token(s) but " + request.images().size() + " image(s) were given");
             }
             for (dev.jnim.model.ImageInput img : request.images()) {
-                if (img.grid() == null || img.grid().length != 2 || img.pixelValues().length != cam.pixelValuesPerImage()) {
-                    throw new RequestRejectedException(400, "messages", "an image for this model needs "
-                            + cam.pixelValuesPerImage() + " pixel values (" + cam.maxTiles() + " tiles) with its aspect"
-                            + " ratio id and tile count");
+                try {
+                    cam.checkImage(img);
+                } catch (IllegalArgumentException e) {
+                    throw new RequestRejectedException(400, "messages", e.getMessage());
                 }
             }
         }
@@ -436,9 +438,7 @@ public final class Engine implements AutoCloseable {
                 s.ropeDelta = rope.delta();
             }
         }
-        while (encoderCache.size() > ENCODER_CACHE_ENTRIES) {
-            encoderCache.pollFirstEntry();
-        }
+        trimEncoderCache();
         if (failed.isEmpty()) {
             return plan;
         }
@@ -458,36 +458,51 @@ public final class Engine implements AutoCloseable {
      * encoded, or whose prompt does not have one image token per image, fails alone.
      */
     private List<Scheduler.Chunk> attachCrossAttention(List<Scheduler.Chunk> plan) {
-        List<Sequence> failed = new ArrayList<>();
+        List<Sequence> need = new ArrayList<>();
+        List<dev.jnim.model.ImageInput> toEncode = new ArrayList<>();
         for (Scheduler.Chunk c : plan) {
             Sequence s = c.seq();
             if (!s.needsImages() || s.imageSlots == null) {
                 continue;
             }
+            need.add(s);
+            for (dev.jnim.model.ImageInput img : s.request.images()) {
+                if (encoderCache.containsKey(img.contentHash())) {
+                    encoderCacheHits++;
+                } else if (toEncode.stream().noneMatch(i -> i.contentHash() == img.contentHash())) {
+                    toEncode.add(img);
+                }
+            }
+        }
+        if (need.isEmpty()) {
+            return plan;
+        }
+        List<Sequence> failed = new ArrayList<>();
+        if (!toEncode.isEmpty()) {
+            // Images of the requests admitted in this step share one vision-model run (NIM_ENCODER_BATCHING_MS).
+            long t0 = System.nanoTime();
+            try {
+                List<CrossAttentionModel.Encoded> out = cam.encode(toEncode);
+                for (int i = 0; i < toEncode.size(); i++) {
+                    encoderCache.put(toEncode.get(i).contentHash(), out.get(i).states());
+                }
+                imagesEncoded += toEncode.size();
+                encoderBatches++;
+            } catch (RuntimeException e) {
+                log.error("the vision model failed on a batch of {} images", toEncode.size(), e);
+            }
+            encoderNanos += System.nanoTime() - t0;
+        }
+        for (Sequence s : need) {
             List<dev.jnim.model.ImageInput> images = s.request.images();
             int[] prompt = s.request.promptTokens();
-            int imageTokens = 0;
-            for (int t : prompt) {
-                imageTokens += t == imageTokenId ? 1 : 0;
-            }
             try {
-                if (imageTokens != images.size()) {
-                    throw new IllegalArgumentException("the prompt has " + imageTokens + " image tokens but "
-                            + images.size() + " image(s) were given");
-                }
                 int[] numTiles = new int[images.size()];
                 for (int i = 0; i < images.size(); i++) {
                     dev.jnim.model.ImageInput img = images.get(i);
                     float[] states = encoderCache.get(img.contentHash());
                     if (states == null) {
-                        long t0 = System.nanoTime();
-                        states = cam.encode(img).states();
-                        encoderNanos += System.nanoTime() - t0;
-                        encoderBatches++;
-                        imagesEncoded++;
-                        encoderCache.put(img.contentHash(), states);
-                    } else {
-                        encoderCacheHits++;
+                        throw new IllegalStateException("the vision model failed on this request's images");
                     }
                     cam.writeImageKv(states, imageCache, s.imageSlots[i]);
                     numTiles[i] = img.grid()[1];
@@ -500,9 +515,7 @@ public final class Engine implements AutoCloseable {
                 finish(s, FinishReason.ERROR, "", "the images cannot be used: " + e.getMessage());
             }
         }
-        while (encoderCache.size() > ENCODER_CACHE_ENTRIES) {
-            encoderCache.pollFirstEntry();
-        }
+        trimEncoderCache();
         if (failed.isEmpty()) {
             return plan;
         }
@@ -513,6 +526,18 @@ public final class Engine implements AutoCloseable {
             }
         }
         return kept;
+    }
+
+    /** Evicts least recently used encoder outputs beyond the entry and size bounds (the newest always stays). */
+    private void trimEncoderCache() {
+        long floats = 0;
+        for (float[] f : encoderCache.values()) {
+            floats += f.length;
+        }
+        while (encoderCache.size() > 1
+                && (encoderCache.size() > ENCODER_CACHE_ENTRIES || floats > ENCODER_CACHE_FLOATS)) {
+            floats -= encoderCache.pollFirstEntry().getValue().length;
+        }
     }
 
     private void commitFullBlocks(Sequence s) {

@@ -30,7 +30,15 @@ public interface CrossAttentionModel extends CausalLM {
     }
 
     /** Runs the vision tower and projector over one preprocessed image. */
-    Encoded encode(ImageInput image);
+    default Encoded encode(ImageInput image) {
+        return encode(java.util.List.of(image)).getFirst();
+    }
+
+    /** Runs the vision tower and projector over several images in one batch; one result per image, in order. */
+    java.util.List<Encoded> encode(java.util.List<ImageInput> images);
+
+    /** Throws an {@link IllegalArgumentException} saying why {@link #encode} cannot take this image, if it cannot. */
+    void checkImage(ImageInput image);
 
     /** Computes the cross-attention K/V of an image's states in every cross-attention layer into {@code slot}. */
     void writeImageKv(float[] states, ImageKvCache cache, int slot);

@@ -119,8 +119,7 @@ public final class MllamaModel implements CrossAttentionModel {
 
     @Override
     public int pixelValuesPerImage() {
-        MllamaVisionConfig vc = tower.config();
-        return vc.maxNumTiles() * vc.numChannels() * vc.imageSize() * vc.imageSize();
+        return tower.pixelsPerImage();
     }
 
     @Override
@@ -129,26 +128,51 @@ public final class MllamaModel implements CrossAttentionModel {
     }
 
     @Override
-    public Encoded encode(ImageInput image) {
-        MllamaVisionConfig vc = tower.config();
+    public void checkImage(ImageInput image) {
         int[] layout = image.grid();
-        if (layout == null || layout.length != 2 || layout[0] < 1 || layout[0] > vc.maxAspectRatioId()
-                || layout[1] < 1 || layout[1] > vc.maxNumTiles()) {
-            throw new IllegalArgumentException("a Llama 3.2 Vision image needs an aspect ratio id in [1, "
-                    + vc.maxAspectRatioId() + "] and 1 to " + vc.maxNumTiles() + " tiles");
+        if (layout == null || layout.length != 2) {
+            throw new IllegalArgumentException("a Llama 3.2 Vision image needs its aspect ratio id and tile count");
         }
-        int perImage = pixelValuesPerImage();
-        if (image.pixelValues().length != perImage) {
-            throw new IllegalArgumentException("a Llama 3.2 Vision image has " + perImage + " pixel values ("
-                    + vc.maxNumTiles() + " tiles of " + vc.numChannels() + "×" + vc.imageSize() + "²), got "
-                    + image.pixelValues().length);
+        if (image.pixelValues().length != pixelValuesPerImage()) {
+            MllamaVisionConfig vc = tower.config();
+            throw new IllegalArgumentException("a Llama 3.2 Vision image has " + pixelValuesPerImage()
+                    + " pixel values (" + vc.maxNumTiles() + " tiles of " + vc.numChannels() + "×" + vc.imageSize()
+                    + "²), got " + image.pixelValues().length);
         }
-        int tokens = vc.tokensPerImage();
-        float[] vision = new float[tokens * vc.outputDim()];
-        tower.encode(pool, image.pixelValues(), 0, layout[0], layout[1], vision, 0);
-        float[] states = new float[tokens * decoder.hiddenSize()];
-        projector.apply(pool, vision, tokens, states);
-        return new Encoded(vision, states);
+        if (layout[0] < 1) {
+            throw new IllegalArgumentException("aspect_ratio_id must be at least 1, got " + layout[0]);
+        }
+        tower.check(layout[0], layout[1]);
+    }
+
+    @Override
+    public java.util.List<Encoded> encode(java.util.List<ImageInput> images) {
+        int n = images.size();
+        float[][] pixels = new float[n][];
+        int[] ratios = new int[n];
+        int[] tiles = new int[n];
+        for (int i = 0; i < n; i++) {
+            ImageInput img = images.get(i);
+            checkImage(img);
+            pixels[i] = img.pixelValues();
+            ratios[i] = img.grid()[0];
+            tiles[i] = img.grid()[1];
+        }
+        float[][] vision = tower.encode(pool, pixels, ratios, tiles);
+        int tokens = tower.config().tokensPerImage();
+        int h = decoder.hiddenSize();
+        int dim = tower.config().outputDim();
+        float[] all = new float[n * tokens * dim];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(vision[i], 0, all, i * tokens * dim, tokens * dim);
+        }
+        float[] states = new float[n * tokens * h];
+        projector.apply(pool, all, n * tokens, states);
+        java.util.List<Encoded> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new Encoded(vision[i], java.util.Arrays.copyOfRange(states, i * tokens * h, (i + 1) * tokens * h)));
+        }
+        return out;
     }
 
     @Override

@@ -60,17 +60,20 @@ final class MllamaVisionEncoder {
     }
 
     /**
-     * Runs every layer in place over {@code x} ({@code seq × hidden}). When {@code states} is not null,
-     * {@code states[i]} receives a copy of {@code hidden_states[keep[i]]} (index 0 is the input of layer 0).
+     * Runs every layer in place over {@code x}: {@code images} sequences of {@code seq} rows of hidden size, one
+     * after the other. The linear layers take all rows at once (the weights are read once for the batch);
+     * attention stays within each image. When {@code states} is not null, {@code states[i]} receives a copy of
+     * {@code hidden_states[keep[i]]} (index 0 is the input of layer 0).
      */
-    void run(ComputePool pool, float[] x, int seq, boolean[] invalid, int[] keep, float[][] states) {
+    void run(ComputePool pool, float[] x, int images, int seq, boolean[] invalid, int[] keep, float[][] states) {
         int d = cfg.hiddenSize();
-        float[] h = new float[seq * d];
-        float[] q = new float[seq * d];
-        float[] k = new float[seq * d];
-        float[] v = new float[seq * d];
-        float[] a = new float[seq * d];
-        float[] m = new float[seq * cfg.intermediateSize()];
+        int rows = images * seq;
+        float[] h = new float[rows * d];
+        float[] q = new float[rows * d];
+        float[] k = new float[rows * d];
+        float[] v = new float[rows * d];
+        float[] a = new float[rows * d];
+        float[] m = new float[rows * cfg.intermediateSize()];
         for (int l = 0; l <= layers.length; l++) {
             if (states != null) {
                 for (int i = 0; i < keep.length; i++) {
@@ -83,23 +86,29 @@ final class MllamaVisionEncoder {
                 break;
             }
             Layer L = layers[l];
-            LayerNorm.apply(x, L.ln1w, L.ln1b, cfg.normEps(), seq, d, h);
-            L.q.apply(pool, h, seq, q);
-            L.k.apply(pool, h, seq, k);
-            L.v.apply(pool, h, seq, v);
-            attend(pool, q, k, v, seq, invalid, a);
-            L.o.apply(pool, a, seq, h);
-            addScaled(x, h, L.gateAttn, seq * d);
-            LayerNorm.apply(x, L.ln2w, L.ln2b, cfg.normEps(), seq, d, h);
-            L.fc1.apply(pool, h, seq, m);
-            Gelu.apply(cfg.act(), m, seq * cfg.intermediateSize());
-            L.fc2.apply(pool, m, seq, h);
-            addScaled(x, h, L.gateFfn, seq * d);
+            LayerNorm.apply(x, L.ln1w, L.ln1b, cfg.normEps(), rows, d, h);
+            L.q.apply(pool, h, rows, q);
+            L.k.apply(pool, h, rows, k);
+            L.v.apply(pool, h, rows, v);
+            for (int img = 0; img < images; img++) {
+                attend(pool, q, k, v, img * seq, seq, invalid, a);
+            }
+            L.o.apply(pool, a, rows, h);
+            addScaled(x, h, L.gateAttn, rows * d);
+            LayerNorm.apply(x, L.ln2w, L.ln2b, cfg.normEps(), rows, d, h);
+            L.fc1.apply(pool, h, rows, m);
+            Gelu.apply(cfg.act(), m, rows * cfg.intermediateSize());
+            L.fc2.apply(pool, m, rows, h);
+            addScaled(x, h, L.gateFfn, rows * d);
         }
     }
 
-    /** {@code softmax(q·kᵀ/√d + mask)·v} per head, in blocks of query rows. */
-    private void attend(ComputePool pool, float[] q, float[] k, float[] v, int seq, boolean[] invalid, float[] out) {
+    /**
+     * {@code softmax(q·kᵀ/√d + mask)·v} per head over rows {@code [base, base + seq)} (one image), in blocks of
+     * query rows.
+     */
+    private void attend(ComputePool pool, float[] q, float[] k, float[] v, int base, int seq, boolean[] invalid,
+                        float[] out) {
         int heads = cfg.numHeads();
         int hd = cfg.headDim();
         int dim = heads * hd;
@@ -112,9 +121,9 @@ final class MllamaVisionEncoder {
         float[] oh = new float[block * hd];
         for (int h = 0; h < heads; h++) {
             for (int t = 0; t < seq; t++) {
-                System.arraycopy(k, t * dim + h * hd, kh, t * hd, hd);
+                System.arraycopy(k, (base + t) * dim + h * hd, kh, t * hd, hd);
                 for (int e = 0; e < hd; e++) {
-                    vt[e * seq + t] = v[t * dim + h * hd + e];
+                    vt[e * seq + t] = v[(base + t) * dim + h * hd + e];
                 }
             }
             Matrix kMat = matrix(kh, seq, hd);
@@ -122,24 +131,24 @@ final class MllamaVisionEncoder {
             for (int r0 = 0; r0 < seq; r0 += block) {
                 int rows = Math.min(block, seq - r0);
                 for (int t = 0; t < rows; t++) {
-                    System.arraycopy(q, (r0 + t) * dim + h * hd, qh, t * hd, hd);
+                    System.arraycopy(q, (base + r0 + t) * dim + h * hd, qh, t * hd, hd);
                 }
                 MatMul.matmul(pool, qh, rows, kMat, p);
-                int base = r0;
+                int first = base + r0;
                 pool.parallelFor(rows, 16, (s, e) -> {
                     for (int t = s; t < e; t++) {
                         int o = t * seq;
-                        boolean rowInvalid = invalid[base + t];
+                        boolean rowInvalid = invalid[first + t];
                         for (int j = 0; j < seq; j++) {
                             // score + finfo.min underflows to a zero weight, as in the reference.
-                            p[o + j] = rowInvalid && invalid[j] ? -Float.MAX_VALUE : p[o + j] * scale;
+                            p[o + j] = rowInvalid && invalid[base + j] ? -Float.MAX_VALUE : p[o + j] * scale;
                         }
                         Softmax.inPlace(p, o, seq);
                     }
                 });
                 MatMul.matmul(pool, p, rows, vMat, oh);
                 for (int t = 0; t < rows; t++) {
-                    System.arraycopy(oh, t * hd, out, (r0 + t) * dim + h * hd, hd);
+                    System.arraycopy(oh, t * hd, out, (base + r0 + t) * dim + h * hd, hd);
                 }
             }
         }

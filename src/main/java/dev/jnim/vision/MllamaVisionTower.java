@@ -82,12 +82,39 @@ public final class MllamaVisionTower {
      */
     public void encode(ComputePool pool, float[] pixels, int off, int aspectRatioId, int numTiles, float[] out,
                        int outOff) {
+        float[] one = encode(pool, new float[][] {java.util.Arrays.copyOfRange(pixels, off, off + pixelsPerImage())},
+                new int[] {aspectRatioId}, new int[] {numTiles})[0];
+        System.arraycopy(one, 0, out, outOff, one.length);
+    }
+
+    /** Pixel values of one image: {@code maxNumTiles × channels × size × size}. */
+    public int pixelsPerImage() {
+        return cfg.maxNumTiles() * cfg.numChannels() * cfg.imageSize() * cfg.imageSize();
+    }
+
+    /** Checks an image's aspect ratio id and tile count, as {@link #encode} needs them. */
+    public void check(int aspectRatioId, int numTiles) {
         if (aspectRatioId < 0 || aspectRatioId > cfg.maxAspectRatioId()) {
             throw new IllegalArgumentException("aspect_ratio_id " + aspectRatioId + " outside [0, "
                     + cfg.maxAspectRatioId() + "]");
         }
         if (numTiles < 1 || numTiles > cfg.maxNumTiles()) {
             throw new IllegalArgumentException("num_tiles " + numTiles + " outside [1, " + cfg.maxNumTiles() + "]");
+        }
+    }
+
+    /**
+     * Encodes several images in one batch (the linear layers read their weights once for all of them; attention
+     * stays within each image). Returns per image {@code maxNumTiles × tokensPerTile × outputDim} floats.
+     */
+    public float[][] encode(ComputePool pool, float[][] pixels, int[] aspectRatioIds, int[] numTiles) {
+        int n = pixels.length;
+        for (int i = 0; i < n; i++) {
+            check(aspectRatioIds[i], numTiles[i]);
+            if (pixels[i].length != pixelsPerImage()) {
+                throw new IllegalArgumentException("an image needs " + pixelsPerImage() + " pixel values, got "
+                        + pixels[i].length);
+            }
         }
         int d = cfg.hiddenSize();
         int p = cfg.patchSize();
@@ -98,66 +125,81 @@ public final class MllamaVisionTower {
         int patches = tpt - 1;
         int padded = tpt + (8 - tpt % 8) % 8;
         int seq = tiles * padded;
-        float[] u = new float[tiles * tpt * d]; // tiles before padding
-        float[] unfolded = new float[patches * c * p * p];
-        float[] emb = new float[patches * d];
+        float[] u = new float[n * tiles * tpt * d]; // tiles before padding
+        float[] unfolded = new float[tiles * patches * c * p * p];
+        float[] emb = new float[tiles * patches * d];
         float[] tilePos = new float[tiles * tpt * d];
-        RowDecoder.decode(tilePositions, aspectRatioId, 1, tilePos);
-        for (int t = 0; t < tiles; t++) {
-            Patches.unfold(pixels, off + t * c * size * size, c, size, size, p, unfolded);
-            MatMul.matmul(pool, unfolded, patches, patchEmbed, emb);
-            int row = t * tpt;
-            System.arraycopy(classEmbed, 0, u, row * d, d);
-            for (int i = 0; i < patches; i++) {
-                for (int j = 0; j < d; j++) {
-                    // the pre-tile embedding goes on the patches; the class token comes after it
-                    u[(row + 1 + i) * d + j] = emb[i * d + j] + preTile[(aspectRatioId * tiles + t) * d + j] * preTileGate;
+        for (int img = 0; img < n; img++) {
+            int ratio = aspectRatioIds[img];
+            for (int t = 0; t < tiles; t++) {
+                Patches.unfold(pixels[img], t * c * size * size, c, size, size, p, unfolded);
+                MatMul.matmul(pool, unfolded, patches, patchEmbed, emb);
+                int row = (img * tiles + t) * tpt;
+                System.arraycopy(classEmbed, 0, u, row * d, d);
+                for (int i = 0; i < patches; i++) {
+                    for (int j = 0; j < d; j++) {
+                        // the pre-tile embedding goes on the patches; the class token comes after it
+                        u[(row + 1 + i) * d + j] = emb[i * d + j] + preTile[(ratio * tiles + t) * d + j] * preTileGate;
+                    }
                 }
             }
-            for (int i = 0; i < tpt; i++) {
-                for (int j = 0; j < d; j++) {
-                    int xi = (row + i) * d + j;
-                    u[xi] += positions[i * d + j];
-                    u[xi] += positionGate * tilePos[(t * tpt + i) * d + j];
-                }
-            }
-        }
-        LayerNorm.apply(u, lnPreW, lnPreB, cfg.normEps(), tiles * tpt, d, u);
-        float[] x = new float[seq * d]; // padding rows stay zero
-        for (int t = 0; t < tiles; t++) {
-            System.arraycopy(u, t * tpt * d, x, t * padded * d, tpt * d);
-        }
-        boolean[] invalid = new boolean[seq];
-        for (int t = 0; t < tiles; t++) {
-            for (int i = 0; i < padded; i++) {
-                invalid[t * padded + i] = t >= numTiles || i >= tpt;
-            }
-        }
-        int[] keep = cfg.intermediateLayers();
-        float[][] states = new float[keep.length][];
-        local.run(pool, x, seq, invalid, keep, states);
-        LayerNorm.apply(x, lnPostW, lnPostB, cfg.normEps(), seq, d, x);
-        for (int t = 0; t < tiles; t++) {
-            for (int i = 0; i < padded; i++) {
-                for (int j = 0; j < d; j++) {
-                    x[(t * padded + i) * d + j] += postTile[(aspectRatioId * tiles + t) * d + j] * postTileGate;
-                }
-            }
-        }
-        global.run(pool, x, seq, invalid, null, null);
-        int outDim = cfg.outputDim();
-        int k = keep.length;
-        for (int t = 0; t < tiles; t++) {
-            for (int i = 0; i < tpt; i++) {
-                int src = (t * padded + i) * d;
-                int dst = outOff + (t * tpt + i) * outDim;
-                System.arraycopy(x, src, out, dst, d);
-                for (int j = 0; j < d; j++) {
-                    for (int s = 0; s < k; s++) {
-                        out[dst + d + j * k + s] = states[s][src + j];
+            RowDecoder.decode(tilePositions, ratio, 1, tilePos);
+            for (int t = 0; t < tiles; t++) {
+                int row = (img * tiles + t) * tpt;
+                for (int i = 0; i < tpt; i++) {
+                    for (int j = 0; j < d; j++) {
+                        int xi = (row + i) * d + j;
+                        u[xi] += positions[i * d + j];
+                        u[xi] += positionGate * tilePos[(t * tpt + i) * d + j];
                     }
                 }
             }
         }
+        LayerNorm.apply(u, lnPreW, lnPreB, cfg.normEps(), n * tiles * tpt, d, u);
+        float[] x = new float[n * seq * d]; // padding rows stay zero
+        boolean[] invalid = new boolean[n * seq];
+        for (int img = 0; img < n; img++) {
+            for (int t = 0; t < tiles; t++) {
+                int row = img * seq + t * padded;
+                System.arraycopy(u, (img * tiles + t) * tpt * d, x, row * d, tpt * d);
+                for (int i = 0; i < padded; i++) {
+                    invalid[row + i] = t >= numTiles[img] || i >= tpt;
+                }
+            }
+        }
+        int[] keep = cfg.intermediateLayers();
+        float[][] states = new float[keep.length][];
+        local.run(pool, x, n, seq, invalid, keep, states);
+        LayerNorm.apply(x, lnPostW, lnPostB, cfg.normEps(), n * seq, d, x);
+        for (int img = 0; img < n; img++) {
+            int ratio = aspectRatioIds[img];
+            for (int t = 0; t < tiles; t++) {
+                for (int i = 0; i < padded; i++) {
+                    int xo = (img * seq + t * padded + i) * d;
+                    for (int j = 0; j < d; j++) {
+                        x[xo + j] += postTile[(ratio * tiles + t) * d + j] * postTileGate;
+                    }
+                }
+            }
+        }
+        global.run(pool, x, n, seq, invalid, null, null);
+        int outDim = cfg.outputDim();
+        int k = keep.length;
+        float[][] out = new float[n][tiles * tpt * outDim];
+        for (int img = 0; img < n; img++) {
+            for (int t = 0; t < tiles; t++) {
+                for (int i = 0; i < tpt; i++) {
+                    int src = (img * seq + t * padded + i) * d;
+                    int dst = (t * tpt + i) * outDim;
+                    System.arraycopy(x, src, out[img], dst, d);
+                    for (int j = 0; j < d; j++) {
+                        for (int s = 0; s < k; s++) {
+                            out[img][dst + d + j * k + s] = states[s][src + j];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 }

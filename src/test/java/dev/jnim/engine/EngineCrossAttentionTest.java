@@ -170,6 +170,9 @@ class EngineCrossAttentionTest {
         EngineTest.awaitIdle(e40);
         assertThat(e40.stats().peakRunning()).as("both pools full at 4 requests").isEqualTo(4);
         assertThat(e40.stats().preemptions()).as("the text pool holds 4 whole requests").isZero();
+        assertThat(e40.stats().imagesEncoded()).isEqualTo(6);
+        assertThat(e40.stats().encoderBatches()).as("the images admitted together share a vision-model run")
+                .isLessThan(6);
         for (int i = 0; i < reqs.size(); i++) {
             assertThat(out40.get(i)).as("request %d", i).isEqualTo(out20.get(i));
         }
