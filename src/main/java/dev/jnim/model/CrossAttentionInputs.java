@@ -10,12 +10,27 @@ import dev.jnim.kv.ImageKvCache;
  * {@code full_text_row_masked_out_mask} path, where the token attends to every vision token unmasked and its
  * cross-attention MLP output is zeroed.
  */
-public record CrossAttentionInputs(ImageKvCache cache, int[] slots, int tiles, boolean[][] visible) {
+public record CrossAttentionInputs(ImageKvCache cache, int[] slots, int tiles, boolean[][] visible, long[][] bases) {
 
+    /** {@code bases[layer][i]}: where image i's K/V of cross-attention layer {@code layer} start in the cache. */
     public CrossAttentionInputs {
         if (slots.length == 0 || visible.length == 0) {
             throw new IllegalArgumentException("cross-attention inputs need at least one image and one row");
         }
+    }
+
+    public CrossAttentionInputs(ImageKvCache cache, int[] slots, int tiles, boolean[][] visible) {
+        this(cache, slots, tiles, visible, bases(cache, slots));
+    }
+
+    private static long[][] bases(ImageKvCache cache, int[] slots) {
+        long[][] b = new long[cache.layout().layers()][slots.length];
+        for (int l = 0; l < b.length; l++) {
+            for (int i = 0; i < slots.length; i++) {
+                b[l][i] = cache.base(slots[i], l);
+            }
+        }
+        return b;
     }
 
     /**

@@ -304,10 +304,7 @@ final class MllamaTextModel {
                 int t = crossTokens[row];
                 CrossAttentionInputs in = batch.crossAttention(batch.sequenceOf(t));
                 ImageKvCache c = in.cache();
-                long[] bases = new long[in.slots().length];
-                for (int b = 0; b < bases.length; b++) {
-                    bases[b] = c.base(in.slots()[b], layer.imageLayer);
-                }
+                long[] bases = in.bases()[layer.imageLayer];
                 int tpt = c.layout().tokensPerImage() / in.tiles();
                 float[] scores = scores(group * bases.length * c.layout().tokensPerImage());
                 int off = row * qDim + kvh * group * hd;
