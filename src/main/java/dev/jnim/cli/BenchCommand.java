@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks: 'model' (forward pass), 'engine' (batching in-process), 'serve' (HTTP load generator)."
                 + " Kernel benchmarks run with './jnim bench jmh'.",
         subcommands = {BenchModelCommand.class, BenchEngineCommand.class, BenchServeCommand.class,
-                BenchVisionCommand.class})
+                BenchVisionCommand.class, BenchMllamaCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {

@@ -39,7 +39,13 @@ final class GoldenCommand implements Callable<Integer> {
             return 2;
         }
         try (ComputePool pool = ComputePool.forAvailableProcessors()) {
-            GoldenModelRunner.Report r = GoldenModelRunner.run(caseDir, weights.equals("bf16"), pool);
+            GoldenModelRunner.Report r;
+            try {
+                r = GoldenModelRunner.run(caseDir, weights.equals("bf16"), pool);
+            } catch (java.io.IOException e) {
+                System.err.println("golden: " + e.getMessage());
+                return 2;
+            }
             if (r.unsupported() != null) {
                 out.println(r.unsupported());
                 return 2;

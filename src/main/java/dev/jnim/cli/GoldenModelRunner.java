@@ -103,6 +103,14 @@ final class GoldenModelRunner {
         List<Check> checks = new ArrayList<>();
         try (CausalLM model = ModelRegistry.load(config, SafetensorsFile.open(caseDir.resolve(weightsFile)),
                 LoadOptions.of(pool))) {
+            if (model instanceof dev.jnim.model.CrossAttentionModel cam) {
+                checks.addAll(GoldenCrossAttentionRunner.run(caseDir, kase, cam, prompts, columns, seqLen, todo));
+                for (String rest : todo.keySet()) {
+                    checks.add(new Check(rest, Double.NaN, Double.NaN, "-", false,
+                            "no check for this array in architecture " + config.architecture()));
+                }
+                return new Report(name, config.architecture(), weightsLabel, checks, null);
+            }
             int vocab = model.vocabSize();
             int maxLen = prompts.stream().mapToInt(p -> p.length).max().orElse(0) + 16;
             int blocks = batch * ((maxLen + KvLayout.BLOCK_SIZE - 1) / KvLayout.BLOCK_SIZE) + 1;
@@ -321,7 +329,7 @@ final class GoldenModelRunner {
                 match + "/" + total + " identical" + firstDiff);
     }
 
-    private static Npy npy(Path caseDir, JsonNode entry) {
+    static Npy npy(Path caseDir, JsonNode entry) {
         try {
             return Npy.read(caseDir.resolve(entry.path("file").asText()));
         } catch (IOException e) {
@@ -330,7 +338,7 @@ final class GoldenModelRunner {
     }
 
     /** Running error statistics against the tolerance. */
-    private static final class Err {
+    static final class Err {
         double maxAbs;
         double maxRel;
         long bad;

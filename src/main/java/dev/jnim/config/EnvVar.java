@@ -34,7 +34,8 @@ public enum EnvVar {
     NIM_KVCACHE_PERCENT("0.9", "Fraction (0, 1] of the memory left after weights that is given to the KV cache."),
     NIM_ENCODER_BATCHING_MS("10", "Milliseconds (0-10000) the vision encoder waits for more images to batch."),
     NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN("", "Expected (ISL+OSL)/(image ratio x image size ratio) used to split the "
-            + "KV cache between text and image pools for cross-attention models (> 0). Unset: derived from the model."),
+            + "KV cache between text and image pools for cross-attention models (Llama 3.2 Vision; > 0). Unset: 1024, "
+            + "at most NIM_MAX_MODEL_LEN, raised so that one full-length sequence fits."),
     // --- added by jnim ---
     NIM_MODEL_NAME("", "Model to serve: a manifest model name, `hf://org/name[:revision]`, "
             + "`ngc://org/team/model:version`, or a local model directory. Unset: the embedded `jnim/demo-vlm`."),

@@ -3,11 +3,16 @@ package dev.jnim.engine;
 import dev.jnim.kv.BlockManager;
 import dev.jnim.kv.KvCache;
 import dev.jnim.kv.KvLayout;
+import dev.jnim.kv.ImageKvCache;
+import dev.jnim.kv.ImageKvPool;
 import dev.jnim.model.CausalLM;
+import dev.jnim.model.CrossAttentionInputs;
+import dev.jnim.model.CrossAttentionModel;
 import dev.jnim.model.ForwardBatch;
 import dev.jnim.model.VisionLanguageModel;
 import dev.jnim.tokenizer.IncrementalDetokenizer;
 import dev.jnim.tokenizer.Tokenizer;
+import dev.jnim.vision.preprocess.MllamaPromptExpander;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,19 +63,43 @@ public final class Engine implements AutoCloseable {
     /** Encoder outputs by image content hash, least recently used first (a repeated image skips the tower). */
     private final LinkedHashMap<Long, float[]> encoderCache = new LinkedHashMap<>(16, 0.75f, true);
     private static final int ENCODER_CACHE_ENTRIES = 128;
+    /** Bound on the cached floats: a Llama 3.2 Vision image's cross-attention states alone are 105 MB (11B). */
+    private static final long ENCODER_CACHE_FLOATS = 128L << 20;
     private long imagesEncoded;
     private long encoderCacheHits;
     private long encoderBatches;
     private long encoderNanos;
+    private int peakRunning;
 
     private record Cancel(RequestHandle handle) {
     }
+
+    /** Cross-attention models (Llama 3.2 Vision): the model, the image KV storage and its slots; else null. */
+    private final CrossAttentionModel cam;
+    private final ImageKvCache imageCache;
+    private final ImageKvPool imagePool;
 
     /**
      * @param tokenizer used to stream text and match stop strings; null streams token ids only
      * @param eosIds    ids that end generation unless {@code ignore_eos}
      */
     public Engine(CausalLM model, KvCache cache, EngineConfig config, Tokenizer tokenizer, Set<Integer> eosIds) {
+        this(model, cache, null, config, tokenizer, eosIds);
+    }
+
+    /**
+     * @param imageCache for a cross-attention model, the image KV pool's storage (one slot per image; the engine
+     *                   hands slots out and takes them back); null for other models, or to refuse images
+     */
+    public Engine(CausalLM model, KvCache cache, ImageKvCache imageCache, EngineConfig config, Tokenizer tokenizer,
+                  Set<Integer> eosIds) {
+        this.cam = model instanceof CrossAttentionModel c && imageCache != null ? c : null;
+        this.imageCache = cam != null ? imageCache : null;
+        this.imagePool = cam != null ? new ImageKvPool(imageCache.layout(), imageCache.slots()) : null;
+        if (cam != null && !imageCache.layout().equals(cam.imageKvLayout())) {
+            throw new IllegalArgumentException("image KV cache layout " + imageCache.layout()
+                    + " does not match the model's " + cam.imageKvLayout());
+        }
         this.model = model;
         this.cache = cache;
         this.config = config;
@@ -78,8 +107,9 @@ public final class Engine implements AutoCloseable {
         this.eosIds = Set.copyOf(eosIds);
         this.blocks = new BlockManager(cache.numBlocks(), config.prefixCaching());
         this.vlm = model instanceof VisionLanguageModel v ? v : null;
-        this.imageTokenId = vlm != null ? vlm.imageTokenId() : -1;
-        this.scheduler = new Scheduler(blocks, config.maxNumSeqs(), config.maxBatchedTokens(),
+        this.imageTokenId = vlm != null ? vlm.imageTokenId()
+                : model instanceof CrossAttentionModel c ? c.imageTokenId() : -1;
+        this.scheduler = new Scheduler(blocks, imagePool, config.maxNumSeqs(), config.maxBatchedTokens(),
                 java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config.encoderBatchingMs()));
         publishStats();
         this.thread = Thread.ofPlatform().name("jnim-engine").daemon().unstarted(this::loop);
@@ -104,12 +134,34 @@ public final class Engine implements AutoCloseable {
         }
         int prompt = request.promptTokens().length;
         int vocab = model.vocabSize();
-        if (!request.images().isEmpty() && vlm == null) {
+        if (!request.images().isEmpty() && vlm == null && cam == null) {
             throw new RequestRejectedException(400, "messages", "this model (" + model.architecture()
                     + ") does not accept images");
         }
+        if (cam != null && request.images().size() > imagePool.capacity()) {
+            throw new RequestRejectedException(400, "messages", "the request has " + request.images().size()
+                    + " images but the image KV pool holds " + imagePool.capacity() + " (raise NIM_KVCACHE_PERCENT or"
+                    + " lower NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN)");
+        }
+        if (cam != null) {
+            int imageTokens = 0;
+            for (int t : request.promptTokens()) {
+                imageTokens += t == imageTokenId ? 1 : 0;
+            }
+            if (imageTokens != request.images().size()) {
+                throw new RequestRejectedException(400, "messages", "the prompt has " + imageTokens
+                        + " image token(s) but " + request.images().size() + " image(s) were given");
+            }
+            for (dev.jnim.model.ImageInput img : request.images()) {
+                try {
+                    cam.checkImage(img);
+                } catch (IllegalArgumentException e) {
+                    throw new RequestRejectedException(400, "messages", e.getMessage());
+                }
+            }
+        }
         for (int t : request.promptTokens()) {
-            if (t < 0 || t >= vocab) {
+            if ((t < 0 || t >= vocab) && !(cam != null && t == imageTokenId)) {
                 throw new RequestRejectedException(400, "prompt", "token id " + t + " is outside the vocabulary [0, "
                         + vocab + ")");
             }
@@ -135,7 +187,7 @@ public final class Engine implements AutoCloseable {
         RequestHandle handle = new RequestHandle(request.id(), config.outboxCapacity(), this);
         IncrementalDetokenizer detok = tokenizer == null ? null
                 : new IncrementalDetokenizer(tokenizer, request.skipSpecialTokens());
-        inbox.add(new Sequence(request, handle, vocab, detok, imageTokenId));
+        inbox.add(new Sequence(request, handle, vocab, detok, imageTokenId, cam != null));
         LockSupport.unpark(thread);
         return handle;
     }
@@ -253,7 +305,7 @@ public final class Engine implements AutoCloseable {
         if (plan.isEmpty()) {
             return false;
         }
-        plan = attachImages(plan);
+        plan = cam != null ? attachCrossAttention(plan) : attachImages(plan);
         if (plan.isEmpty()) {
             return true;
         }
@@ -265,9 +317,13 @@ public final class Engine implements AutoCloseable {
             logitRow[i] = batch.add(c.seq().tokens(), c.start(), c.tokens(), c.start(), c.seq().blocks.array(),
                     c.completesPending() ? ForwardBatch.Logits.LAST : ForwardBatch.Logits.NONE);
             imageInputs(c, base);
+            if (c.seq().cross != null) {
+                batch.setCrossAttention(batch.numSequences() - 1, c.seq().cross);
+            }
         }
         float[] logits = model.forward(batch, cache);
         steps++;
+        peakRunning = Math.max(peakRunning, plan.size());
         publishStats(); // before any token of this step reaches a client, the stats show its blocks
         int vocab = model.vocabSize();
         for (int i = 0; i < plan.size(); i++) {
@@ -390,9 +446,7 @@ public final class Engine implements AutoCloseable {
                 s.ropeDelta = rope.delta();
             }
         }
-        while (encoderCache.size() > ENCODER_CACHE_ENTRIES) {
-            encoderCache.pollFirstEntry();
-        }
+        trimEncoderCache();
         if (failed.isEmpty()) {
             return plan;
         }
@@ -403,6 +457,95 @@ public final class Engine implements AutoCloseable {
             }
         }
         return kept;
+    }
+
+    /**
+     * Cross-attention models: for sequences that just got their image slots, runs the vision model over their
+     * images (the encoder cache answers repeated ones), writes each image's cross-attention K/V into its slot,
+     * and builds the tokens' {@code cross_attention_mask} from the prompt. A request whose images cannot be
+     * encoded, or whose prompt does not have one image token per image, fails alone.
+     */
+    private List<Scheduler.Chunk> attachCrossAttention(List<Scheduler.Chunk> plan) {
+        List<Sequence> need = new ArrayList<>();
+        List<dev.jnim.model.ImageInput> toEncode = new ArrayList<>();
+        for (Scheduler.Chunk c : plan) {
+            Sequence s = c.seq();
+            if (!s.needsImages() || s.imageSlots == null) {
+                continue;
+            }
+            need.add(s);
+            for (dev.jnim.model.ImageInput img : s.request.images()) {
+                if (encoderCache.containsKey(img.contentHash())) {
+                    encoderCacheHits++;
+                } else if (toEncode.stream().noneMatch(i -> i.contentHash() == img.contentHash())) {
+                    toEncode.add(img);
+                }
+            }
+        }
+        if (need.isEmpty()) {
+            return plan;
+        }
+        List<Sequence> failed = new ArrayList<>();
+        if (!toEncode.isEmpty()) {
+            // Images of the requests admitted in this step share one vision-model run (NIM_ENCODER_BATCHING_MS).
+            long t0 = System.nanoTime();
+            try {
+                List<CrossAttentionModel.Encoded> out = cam.encode(toEncode);
+                for (int i = 0; i < toEncode.size(); i++) {
+                    encoderCache.put(toEncode.get(i).contentHash(), out.get(i).states());
+                }
+                imagesEncoded += toEncode.size();
+                encoderBatches++;
+            } catch (RuntimeException e) {
+                log.error("the vision model failed on a batch of {} images", toEncode.size(), e);
+            }
+            encoderNanos += System.nanoTime() - t0;
+        }
+        for (Sequence s : need) {
+            List<dev.jnim.model.ImageInput> images = s.request.images();
+            int[] prompt = s.request.promptTokens();
+            try {
+                int[] numTiles = new int[images.size()];
+                for (int i = 0; i < images.size(); i++) {
+                    dev.jnim.model.ImageInput img = images.get(i);
+                    float[] states = encoderCache.get(img.contentHash());
+                    if (states == null) {
+                        throw new IllegalStateException("the vision model failed on this request's images");
+                    }
+                    cam.writeImageKv(states, imageCache, s.imageSlots[i]);
+                    numTiles[i] = img.grid()[1];
+                }
+                long[] mask = MllamaPromptExpander.crossAttentionMask(prompt, imageTokenId, numTiles, cam.maxTiles());
+                s.cross = CrossAttentionInputs.of(imageCache, s.imageSlots.clone(), cam.maxTiles(), mask,
+                        prompt.length);
+            } catch (RuntimeException e) {
+                failed.add(s);
+                finish(s, FinishReason.ERROR, "", "the images cannot be used: " + e.getMessage());
+            }
+        }
+        trimEncoderCache();
+        if (failed.isEmpty()) {
+            return plan;
+        }
+        List<Scheduler.Chunk> kept = new ArrayList<>();
+        for (Scheduler.Chunk c : plan) {
+            if (!failed.contains(c.seq())) {
+                kept.add(c);
+            }
+        }
+        return kept;
+    }
+
+    /** Evicts least recently used encoder outputs beyond the entry and size bounds (the newest always stays). */
+    private void trimEncoderCache() {
+        long floats = 0;
+        for (float[] f : encoderCache.values()) {
+            floats += f.length;
+        }
+        while (encoderCache.size() > 1
+                && (encoderCache.size() > ENCODER_CACHE_ENTRIES || floats > ENCODER_CACHE_FLOATS)) {
+            floats -= encoderCache.pollFirstEntry().getValue().length;
+        }
     }
 
     private void commitFullBlocks(Sequence s) {
@@ -474,6 +617,8 @@ public final class Engine implements AutoCloseable {
         stats = new EngineStats(scheduler.running.size(), scheduler.waiting.size(), blocks.used(), blocks.capacity(),
                 blocks.cachedIdle(), c.queries(), c.hits(), c.queriedTokens(), c.hitTokens(), scheduler.preemptions(),
                 promptTokens, generatedTokens, steps, imagesEncoded, encoderCacheHits, encoderBatches,
-                encoderNanos / 1e9);
+                encoderNanos / 1e9, imagePool == null ? 0 : imagePool.used(),
+                imagePool == null ? 0 : imagePool.capacity(), scheduler.waitingOnText(), scheduler.waitingOnImages(),
+                peakRunning);
     }
 }

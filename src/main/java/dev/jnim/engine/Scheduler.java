@@ -1,7 +1,9 @@
 package dev.jnim.engine;
 
 import dev.jnim.kv.BlockManager;
+import dev.jnim.kv.ImageKvPool;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -14,6 +16,12 @@ import java.util.List;
  * none is left, the newest running sequence is preempted: its blocks are freed and it goes back
  * to the front of the queue, to be recomputed later (its sampler state is kept, so its output is
  * the same as if it had never been interrupted).
+ *
+ * <p>Cross-attention models (Llama 3.2 Vision) have a second pool, the image KV pool: a request with images
+ * is admitted only when the image pool has a slot for each of its images as well as text blocks for its next
+ * chunk. A request that waits for image slots keeps its place in the queue and does not hold back requests
+ * behind it that need no image slots (text-only ones); admission stops at the first request the text pool
+ * cannot take. Preemption, cancellation and completion give the image slots back.
  *
  * <p>Threading: engine thread only.
  */
@@ -34,8 +42,19 @@ final class Scheduler {
     private long preemptions;
 
     private final long encoderWindowNanos;
+    private final ImageKvPool imagePool;
+    /** Waiting requests the last step left waiting for lack of text blocks, and for lack of image slots. */
+    private int waitingOnText;
+    private int waitingOnImages;
 
     Scheduler(BlockManager blocks, int maxNumSeqs, int maxBatchedTokens, long encoderWindowNanos) {
+        this(blocks, null, maxNumSeqs, maxBatchedTokens, encoderWindowNanos);
+    }
+
+    /** {@code imagePool} null: no cross-attention model (images, if any, enter the text sequence). */
+    Scheduler(BlockManager blocks, ImageKvPool imagePool, int maxNumSeqs, int maxBatchedTokens,
+              long encoderWindowNanos) {
+        this.imagePool = imagePool;
         this.encoderWindowNanos = encoderWindowNanos;
         this.blocks = blocks;
         this.maxNumSeqs = maxNumSeqs;
@@ -48,6 +67,20 @@ final class Scheduler {
 
     long preemptions() {
         return preemptions;
+    }
+
+    /** As of the last step; 0 once nothing waits (cancellations may empty the queue between steps). */
+    int waitingOnText() {
+        return waiting.isEmpty() ? 0 : Math.min(waitingOnText, waiting.size());
+    }
+
+    int waitingOnImages() {
+        return waiting.isEmpty() ? 0 : Math.min(waitingOnImages, waiting.size());
+    }
+
+    /** Image slots {@code s} still has to take before it can run (0 without a cross-attention model). */
+    private int imageSlotsNeeded(Sequence s) {
+        return imagePool == null || s.imageSlots != null ? 0 : s.request.images().size();
     }
 
     void add(Sequence s) {
@@ -80,8 +113,23 @@ final class Scheduler {
         // window for others to arrive; then all of them are admitted together and share one encoder run.
         Sequence head = waiting.peekFirst();
         boolean hold = head != null && head.needsImages() && System.nanoTime() - head.arrivalNanos < encoderWindowNanos;
-        while (!hold && budget > 0 && !waiting.isEmpty() && running.size() < maxNumSeqs) {
-            Sequence s = waiting.peekFirst();
+        waitingOnText = 0;
+        waitingOnImages = 0;
+        boolean textFull = false;
+        for (Iterator<Sequence> it = waiting.iterator(); it.hasNext(); ) {
+            Sequence s = it.next();
+            int slots = imageSlotsNeeded(s);
+            if (slots > 0 && slots > imagePool.free()) {
+                waitingOnImages++; // keeps its place; later text-only requests may still start
+                continue;
+            }
+            if (textFull) {
+                waitingOnText++;
+                continue;
+            }
+            if (hold || budget <= 0 || running.size() >= maxNumSeqs) {
+                break;
+            }
             if (s.blocks.size() == 0 && s.numComputed == 0) {
                 // Reuse cached full blocks, but always leave the last prompt token to compute:
                 // its logits give the first output token.
@@ -105,14 +153,21 @@ final class Scheduler {
                     if (fit > 0 && blocks.ensureCapacity(s.blocks, s.numComputed + Math.min(n, fit))) {
                         n = Math.min(n, fit);
                     } else {
-                        break;
+                        textFull = true;
+                        waitingOnText++;
+                        continue;
                     }
                 } else {
                     releaseWaiting(s);
-                    break;
+                    textFull = true;
+                    waitingOnText++;
+                    continue;
                 }
             }
-            waiting.pollFirst();
+            if (slots > 0) {
+                s.imageSlots = imagePool.allocate(slots);
+            }
+            it.remove();
             s.status = Sequence.Status.RUNNING;
             running.add(s);
             plan.add(new Chunk(s, s.numComputed, n));
@@ -131,6 +186,7 @@ final class Scheduler {
     private void preempt(Sequence s) {
         running.remove(s);
         blocks.free(s.blocks);
+        releaseImages(s);
         s.numComputed = 0;
         s.committedBlocks = 0;
         s.lastBlockHash = 0;
@@ -146,6 +202,16 @@ final class Scheduler {
             waiting.remove(s);
         }
         blocks.free(s.blocks);
+        releaseImages(s);
         s.status = Sequence.Status.FINISHED;
+    }
+
+    /** Gives back a sequence's image slots; its image states are written again if it runs again. */
+    private void releaseImages(Sequence s) {
+        if (s.imageSlots != null) {
+            imagePool.free(s.imageSlots);
+            s.imageSlots = null;
+            s.cross = null;
+        }
     }
 }

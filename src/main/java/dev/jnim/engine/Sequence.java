@@ -55,9 +55,23 @@ final class Sequence {
     /** M-RoPE positions of the prompt ([3][n]) and the delta after it; null for other models. */
     int[][] rope;
     int ropeDelta;
+    /** Cross-attention models: the image KV slots held (null: none) and what the tokens read there. */
+    final boolean crossAttention;
+    int[] imageSlots;
+    dev.jnim.model.CrossAttentionInputs cross;
 
     Sequence(GenerationRequest request, RequestHandle handle, int vocab, IncrementalDetokenizer detokenizer,
              int imageTokenId) {
+        this(request, handle, vocab, detokenizer, imageTokenId, false);
+    }
+
+    /**
+     * @param crossAttention the model reads images through cross-attention: every token of a request with images
+     *                       depends on them (even text before the first image), so every block's hash includes them
+     */
+    Sequence(GenerationRequest request, RequestHandle handle, int vocab, IncrementalDetokenizer detokenizer,
+             int imageTokenId, boolean crossAttention) {
+        this.crossAttention = crossAttention;
         this.request = request;
         this.handle = handle;
         this.arrivalNanos = System.nanoTime();
@@ -69,7 +83,7 @@ final class Sequence {
         this.rng = seed != null ? new SplittableRandom(seed) : new SplittableRandom();
         this.detokenizer = detokenizer;
         this.stops = request.stopStrings().isEmpty() ? null : new StopStringMatcher(request.stopStrings());
-        this.blockExtras = extras(request, imageTokenId);
+        this.blockExtras = extras(request, imageTokenId, crossAttention);
     }
 
     /**
@@ -77,7 +91,7 @@ final class Sequence {
      * otherwise); null without images. The block hash chain carries it into every later block, so
      * KV computed with one image is never reused for another.
      */
-    private static long[] extras(GenerationRequest r, int imageTokenId) {
+    private static long[] extras(GenerationRequest r, int imageTokenId, boolean everyBlock) {
         if (r.images().isEmpty()) {
             return null;
         }
@@ -88,7 +102,7 @@ final class Sequence {
         int[] p = r.promptTokens();
         long[] e = new long[(p.length + KvLayout.BLOCK_SIZE - 1) / KvLayout.BLOCK_SIZE];
         for (int i = 0; i < p.length; i++) {
-            if (p[i] == imageTokenId) {
+            if (everyBlock || p[i] == imageTokenId) {
                 e[i / KvLayout.BLOCK_SIZE] = images;
             }
         }
@@ -128,7 +142,7 @@ final class Sequence {
 
     /** True until the images' encoder outputs are attached. */
     boolean needsImages() {
-        return !request.images().isEmpty() && imageFeatures == null;
+        return !request.images().isEmpty() && (crossAttention ? cross == null : imageFeatures == null);
     }
 
     long extra(int block) {

@@ -1,8 +1,11 @@
 package dev.jnim.engine;
 
+import dev.jnim.kv.ImageKvLayout;
 import dev.jnim.kv.KvLayout;
+import dev.jnim.kv.KvSplit;
 import dev.jnim.kv.KvSizing;
 import dev.jnim.model.DecoderConfig;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +20,14 @@ import org.slf4j.LoggerFactory;
  * @param kv                the KV pool
  * @param maxNumSeqs        sequences running at once
  * @param maxBatchedTokens  tokens per step
+ * @param split             for a cross-attention model, the split between the text pool ({@code kv}) and the
+ *                          image pool; null otherwise
  */
-public record ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int maxBatchedTokens) {
+public record ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int maxBatchedTokens, KvSplit split) {
+
+    public ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int maxBatchedTokens) {
+        this(maxModelLen, kv, maxNumSeqs, maxBatchedTokens, null);
+    }
 
     private static final Logger log = LoggerFactory.getLogger(ServingLimits.class);
 
@@ -41,6 +50,19 @@ public record ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int ma
     public static ServingLimits derive(DecoderConfig model, KvLayout layout, long weightBytes, long availableBytes,
                                        double kvPercent, OptionalInt maxModelLen, boolean allowLongerModelLen,
                                        OptionalInt maxNumSeqs, int maxBatchedTokens) {
+        return derive(model, layout, null, weightBytes, availableBytes, kvPercent, maxModelLen, allowLongerModelLen,
+                maxNumSeqs, maxBatchedTokens, OptionalDouble.empty());
+    }
+
+    /**
+     * As {@link #derive(DecoderConfig, KvLayout, long, long, double, OptionalInt, boolean, OptionalInt, int)}; with
+     * an {@code imageLayout} (a cross-attention model) the KV memory is split between the text and the image
+     * pool by {@code NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN} ({@code targetLen}), see {@link KvSplit}.
+     */
+    public static ServingLimits derive(DecoderConfig model, KvLayout layout, ImageKvLayout imageLayout,
+                                       long weightBytes, long availableBytes, double kvPercent,
+                                       OptionalInt maxModelLen, boolean allowLongerModelLen, OptionalInt maxNumSeqs,
+                                       int maxBatchedTokens, OptionalDouble targetLen) {
         int modelMax = model.maxPositionEmbeddings();
         int len = maxModelLen.orElse(modelMax);
         if (len < 1) {
@@ -53,12 +75,14 @@ public record ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int ma
         }
         long activations = activationBytes(model, maxBatchedTokens);
         long free = availableBytes - weightBytes - activations;
-        KvSizing kv = KvSizing.compute(layout, free, kvPercent, len);
+        KvSplit split = imageLayout == null ? null
+                : KvSplit.compute(layout, imageLayout, free, kvPercent, len, targetLen);
+        KvSizing kv = split == null ? KvSizing.compute(layout, free, kvPercent, len) : split.text();
         int seqs = maxNumSeqs.orElseGet(() -> defaultMaxNumSeqs(kv, len));
         if (seqs < 1) {
             throw new IllegalArgumentException("NIM_MAX_NUM_SEQS must be at least 1, got " + seqs);
         }
-        return new ServingLimits(len, kv, seqs, maxBatchedTokens);
+        return new ServingLimits(len, kv, seqs, maxBatchedTokens, split);
     }
 
     /**
@@ -82,7 +106,22 @@ public record ServingLimits(int maxModelLen, KvSizing kv, int maxNumSeqs, int ma
         log.info("KV cache: {} blocks of {} tokens = {} tokens, {} MiB; max concurrency at {} tokens: {}x",
                 kv.blocks(), KvLayout.BLOCK_SIZE, kv.tokens(), kv.bytes() >> 20, maxModelLen,
                 String.format("%.2f", kv.maxConcurrency()));
+        if (split != null) {
+            log.info("KV memory split (NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN={}): M = {} MiB, image share f = {}%",
+                    split.targetSet() ? String.format("%.0f", split.targetLen())
+                            : "unset, using " + String.format("%.0f", split.targetLen()),
+                    mib(split.budgetBytes()), String.format("%.1f", 100 * split.imageFraction()));
+            log.info("Text KV pool: {} tokens ({} MiB), {} requests of {} tokens; image KV pool: {} tokens ({} MiB), "
+                            + "{} images of {} tokens = {} requests with one image",
+                    kv.tokens(), mib(kv.bytes()), String.format("%.1f", split.textPoolRequests()),
+                    String.format("%.0f", split.targetLen()), split.imagePoolTokens(), mib(split.imagePoolBytes()),
+                    split.imageSlots(), split.imageLayout().tokensPerImage(), split.imageSlots());
+        }
         log.info("Maximum concurrent sequences (NIM_MAX_NUM_SEQS): {}; tokens per step: {}", maxNumSeqs,
                 maxBatchedTokens);
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.1f", bytes / 1048576.0);
     }
 }

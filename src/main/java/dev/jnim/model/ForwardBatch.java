@@ -33,9 +33,12 @@ public final class ForwardBatch {
     // Multimodal rotary positions (temporal, height, width) per token, for M-RoPE models; by
     // default all three equal the token's position.
     private int[] ropePos = new int[3 * 64];
+    // Per sequence: what its tokens read in cross-attention layers (Llama 3.2 Vision); null = no images.
+    private CrossAttentionInputs[] cross = new CrossAttentionInputs[8];
 
     public void clear() {
         java.util.Arrays.fill(embedSrc, 0, numTokens, null);
+        java.util.Arrays.fill(cross, 0, numSeqs, null);
         numTokens = 0;
         numSeqs = 0;
         numLogits = 0;
@@ -52,6 +55,7 @@ public final class ForwardBatch {
         ensureTokens(numTokens + n);
         if (numSeqs == blockTables.length) {
             blockTables = Arrays.copyOf(blockTables, numSeqs * 2);
+            cross = Arrays.copyOf(cross, numSeqs * 2);
         }
         int seq = numSeqs++;
         blockTables[seq] = blockTable;
@@ -94,6 +98,19 @@ public final class ForwardBatch {
         }
         embedSrc[t] = src;
         embedOff[t] = off;
+    }
+
+    /** Gives sequence {@code seq} (in the order chunks were added) its images for the cross-attention layers. */
+    public void setCrossAttention(int seq, CrossAttentionInputs inputs) {
+        if (seq < 0 || seq >= numSeqs) {
+            throw new IndexOutOfBoundsException("sequence " + seq + " of " + numSeqs);
+        }
+        cross[seq] = inputs;
+    }
+
+    /** The cross-attention inputs of sequence {@code seq}, or null when it has no images. */
+    public CrossAttentionInputs crossAttention(int seq) {
+        return cross[seq];
     }
 
     /** Sets the (temporal, height, width) rotary positions of token {@code t} (M-RoPE models). */

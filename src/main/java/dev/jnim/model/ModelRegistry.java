@@ -23,7 +23,8 @@ public final class ModelRegistry {
                     DecoderConfig.parse(c.json(), c.source(), true), w, "model.", "lm_head.weight", o),
             "LlavaForConditionalGeneration", LlavaModel::new,
             "Idefics3ForConditionalGeneration", Idefics3Model::new,
-            "Qwen2VLForConditionalGeneration", Qwen2VLModel::new));
+            "Qwen2VLForConditionalGeneration", Qwen2VLModel::new,
+            "MllamaForConditionalGeneration", MllamaModel::new));
 
     private ModelRegistry() {
     }

@@ -19,6 +19,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +102,9 @@ final class CompletionsHandler {
         }
         String prompt;
         try {
-            prompt = m.chatTemplate().apply(cr.messages(), cr.addGenerationPrompt(), null, cr.chatTemplateKwargs());
+            List<Map<String, Object>> messages = m.model() instanceof dev.jnim.model.CrossAttentionModel
+                    ? ImagesFirst.apply(cr.messages()) : cr.messages();
+            prompt = m.chatTemplate().apply(messages, cr.addGenerationPrompt(), null, cr.chatTemplateKwargs());
         } catch (ChatTemplateException e) {
             throw ApiException.badRequest("messages", e.getMessage());
         }

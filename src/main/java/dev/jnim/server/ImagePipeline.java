@@ -90,6 +90,13 @@ public record ImagePipeline(ImageFetcher fetcher, ImageDecoder decoder, VisionPr
                 return new ImageInput(px.floats(), 1, new int[] {(int) g[0], (int) g[1], (int) g[2]}, hash);
             }
         }
+        NdArray ratio = img.array("aspect_ratio_ids");
+        NdArray numTiles = img.array("num_tiles");
+        if (ratio != null && numTiles != null) { // Llama 3.2 Vision: (1, 1, max_tiles, C, H, W)
+            int[] sh = px.shape();
+            return ImageInput.tiled(px.floats(), sh[sh.length - 4], (int) ratio.longs()[0], (int) numTiles.longs()[0],
+                    hash);
+        }
         int[] sh = px.shape();
         int tiles = 1;
         for (int i = 0; i < sh.length - 3; i++) {

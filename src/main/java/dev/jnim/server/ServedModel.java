@@ -7,8 +7,10 @@ import dev.jnim.engine.GenerationRequest;
 import dev.jnim.engine.RequestHandle;
 import dev.jnim.engine.SamplingParams;
 import dev.jnim.engine.ServingLimits;
+import dev.jnim.kv.ImageKvCache;
 import dev.jnim.kv.KvCache;
 import dev.jnim.model.CausalLM;
+import dev.jnim.model.CrossAttentionModel;
 import dev.jnim.model.LoadOptions;
 import dev.jnim.model.ModelConfig;
 import dev.jnim.model.ModelRegistry;
@@ -29,12 +31,13 @@ import org.slf4j.LoggerFactory;
  * them, with the names it answers to. Built once at startup by {@link #load}; read-only after.
  *
  * @param names        served names; the first is reported in responses
+ * @param imageCache   the image KV pool of a cross-attention model (Llama 3.2 Vision); null otherwise
  * @param chatTemplate null when the tokenizer config has none (chat requests then get 400 with
  *                     {@code templateError})
  */
 public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer tokenizer, ChatTemplate chatTemplate,
                           String templateError, ServingLimits limits, Engine engine, KvCache cache,
-                          ComputePool pool, ImagePipeline images) implements AutoCloseable {
+                          ComputePool pool, ImagePipeline images, ImageKvCache imageCache) implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServedModel.class);
 
@@ -46,23 +49,31 @@ public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer to
                 : ComputePool.forAvailableProcessors();
         CausalLM model = null;
         LoadedTokenizer tok = null;
+        ImageKvCache imageCache = null;
         try {
             model = ModelRegistry.load(config, dev.jnim.weights.Checkpoints.open(o.modelDir()),
                     new LoadOptions(pool, o.quantizeQ8() ? dev.jnim.tensor.DType.Q8_0 : null));
             tok = TokenizerLoader.load(o.modelDir(), o.tokenizerMode());
-            if (tok.tokenizer().vocabSize() > model.vocabSize()) {
+            // Llama 3.2 Vision's <|image|> (id == vocab_size) is an input-only embedding row with no logit.
+            int inputIds = model instanceof CrossAttentionModel c ? Math.max(model.vocabSize(), c.imageTokenId() + 1)
+                    : model.vocabSize();
+            if (tok.tokenizer().vocabSize() > inputIds) {
                 throw new IllegalStateException(o.modelDir() + ": the tokenizer has " + tok.tokenizer().vocabSize()
                         + " ids but the model's vocab_size is " + model.vocabSize());
             }
-            ServingLimits limits = ServingLimits.derive(model.decoder(), model.kvLayout(), model.weightBytesPerStep(),
+            CrossAttentionModel cross = model instanceof CrossAttentionModel c ? c : null;
+            ServingLimits limits = ServingLimits.derive(model.decoder(), model.kvLayout(),
+                    cross == null ? null : cross.imageKvLayout(), model.weightBytesPerStep(),
                     o.availableMemory(), o.kvCachePercent(), o.maxModelLen(), o.allowLongMaxModelLen(), o.maxNumSeqs(),
-                    o.maxBatchedTokens().orElse(EngineConfig.DEFAULT_MAX_BATCHED_TOKENS));
+                    o.maxBatchedTokens().orElse(EngineConfig.DEFAULT_MAX_BATCHED_TOKENS),
+                    o.encoderKvRatioTargetSeqLen());
             limits.log();
             KvCache cache = new KvCache(model.kvLayout(), limits.kv().blocks());
+            imageCache = cross == null ? null : new ImageKvCache(cross.imageKvLayout(), limits.split().imageSlots());
             EngineConfig ec = EngineConfig.defaults(limits.maxModelLen(), limits.maxNumSeqs())
                     .withMaxBatchedTokens(limits.maxBatchedTokens()).withPrefixCaching(o.kvCacheReuse())
                     .withMaxWaiting(o.maxWaiting()).withEncoderBatchingMs((int) o.encoderBatching().toMillis());
-            Engine engine = new Engine(model, cache, ec, tok.tokenizer(),
+            Engine engine = new Engine(model, cache, imageCache, ec, tok.tokenizer(),
                     new HashSet<>(tok.tokenizer().specialTokens().eosIds()));
             ChatTemplate template = null;
             String templateError = null;
@@ -78,7 +89,7 @@ public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer to
             log.info("Loaded {} ({}) as {} in {} ms", o.modelDir(), config.architecture(), names,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             ImagePipeline images = null;
-            if (model instanceof dev.jnim.model.VisionLanguageModel
+            if ((model instanceof dev.jnim.model.VisionLanguageModel || cross != null)
                     && java.nio.file.Files.isRegularFile(o.modelDir().resolve("preprocessor_config.json"))) {
                 var media = o.media();
                 images = new ImagePipeline(
@@ -89,10 +100,14 @@ public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer to
                         dev.jnim.vision.preprocess.VisionPreprocessor.fromModelDir(o.modelDir()),
                         media.maxImagesPerPrompt().orElse(0));
             }
-            return new ServedModel(names, model, tok, template, templateError, limits, engine, cache, pool, images);
+            return new ServedModel(names, model, tok, template, templateError, limits, engine, cache, pool, images,
+                    imageCache);
         } catch (RuntimeException | Error e) {
             if (tok != null) {
                 tok.close();
+            }
+            if (imageCache != null) {
+                imageCache.close();
             }
             if (model != null) {
                 model.close();
@@ -140,6 +155,9 @@ public record ServedModel(List<String> names, CausalLM model, LoadedTokenizer to
     public void shutdown(Duration grace) {
         engine.shutdown(grace);
         cache.close();
+        if (imageCache != null) {
+            imageCache.close();
+        }
         tokenizer.close();
         model.close();
         pool.close();

@@ -83,6 +83,16 @@ public final class ServerMetrics {
         gauge("jnim_requests_waiting", "Sequences queued, preempted ones included.", stats, EngineStats::waiting);
         counterFrom("jnim_preemptions", "Sequences preempted (recomputed later).", stats, EngineStats::preemptions);
         counterFrom("jnim_engine_steps", "Forward steps run by the engine.", stats, EngineStats::steps);
+        gauge("jnim_image_kv_cache_usage_ratio", "Fraction of the image KV pool (cross-attention states, Llama 3.2 "
+                + "Vision) held by sequences; 0 for models without one.", stats, EngineStats::imageKvUsage);
+        gauge("jnim_image_kv_cache_used_images", "Image KV pool slots (one image each) held by sequences.", stats,
+                EngineStats::imageUsedSlots);
+        gauge("jnim_image_kv_cache_total_images", "Image KV pool slots (one image each).", stats,
+                EngineStats::imageTotalSlots);
+        gauge("jnim_requests_waiting_text_kv", "Waiting requests the last step could not start for lack of text KV "
+                + "blocks.", stats, EngineStats::waitingOnText);
+        gauge("jnim_requests_waiting_image_kv", "Waiting requests the last step could not start for lack of image KV "
+                + "slots.", stats, EngineStats::waitingOnImages);
         counterFrom("jnim_encoder_images", "Images run through the vision encoder.", stats, EngineStats::imagesEncoded);
         counterFrom("jnim_encoder_cache_hits", "Images whose encoder output came from the encoder cache.", stats,
                 EngineStats::encoderCacheHits);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -32,6 +33,8 @@ import java.util.OptionalInt;
  * @param tokenizerMode        {@code NIM_TOKENIZER_MODE}
  * @param media                image limits and URL rules ({@code NIM_MAX_IMAGE_*}, {@code NIM_ALLOWED_MEDIA_DOMAINS}, ...)
  * @param encoderBatching      {@code NIM_ENCODER_BATCHING_MS}: how long an image request waits for others to share the encoder
+ * @param encoderKvRatioTargetSeqLen {@code NIM_ENCODER_KV_RATIO_TARGET_SEQ_LEN}: the text length per image request
+ *                             that splits the KV memory between the text and image pools (cross-attention models)
  * @param documents            fixed JSON answers by GET path, built at startup ({@code /v1/manifest},
  *                             {@code /v1/metadata}, {@code /v1/license})
  */
@@ -40,7 +43,8 @@ public record ServerOptions(String host, int port, Path modelDir, List<String> s
                             OptionalInt maxBatchedTokens, double kvCachePercent, boolean kvCacheReuse,
                             long maxRequestBytes, Duration shutdownGrace, int maxWaiting, int computeThreads,
                             boolean quantizeQ8, long availableMemory, TokenizerMode tokenizerMode,
-                            Settings.Media media, Duration encoderBatching, Map<String, JsonNode> documents) {
+                            Settings.Media media, Duration encoderBatching, Map<String, JsonNode> documents,
+                            OptionalDouble encoderKvRatioTargetSeqLen) {
 
     /** Queued requests before 429 when {@code NIM_MAX_PENDING_REQUESTS} is unset. */
     public static final int DEFAULT_MAX_WAITING = 1024;
@@ -64,12 +68,14 @@ public record ServerOptions(String host, int port, Path modelDir, List<String> s
                 e.allowLongMaxModelLen(), e.maxNumSeqs(), e.maxBatchedTokens(), e.kvCacheFraction(),
                 e.enableKvCacheReuse(), s.server().maxRequestBodyBytes(), s.server().shutdownGracePeriod(),
                 s.server().maxPendingRequests().orElse(DEFAULT_MAX_WAITING), e.numThreads().orElse(0), quantizeQ8,
-                availableMemory, TokenizerMode.valueOf(s.model().tokenizerMode().name()), s.media(), e.encoderBatching(), documents);
+                availableMemory, TokenizerMode.valueOf(s.model().tokenizerMode().name()), s.media(), e.encoderBatching(), documents,
+                e.encoderKvRatioTargetSeqLen());
     }
 
     public ServerOptions withHost(String h) {
         return new ServerOptions(h, port, modelDir, servedModelNames, maxModelLen, allowLongMaxModelLen, maxNumSeqs,
                 maxBatchedTokens, kvCachePercent, kvCacheReuse, maxRequestBytes, shutdownGrace, maxWaiting,
-                computeThreads, quantizeQ8, availableMemory, tokenizerMode, media, encoderBatching, documents);
+                computeThreads, quantizeQ8, availableMemory, tokenizerMode, media, encoderBatching, documents,
+                encoderKvRatioTargetSeqLen);
     }
 }

@@ -14,7 +14,7 @@ class ModelRegistryTest {
     void unknownArchitectureListsTheSupportedOnes() {
         assertThatThrownBy(() -> ModelRegistry.loader("GPT2LMHeadModel"))
                 .isInstanceOf(UnsupportedArchitectureException.class)
-                .hasMessage("unsupported architecture: GPT2LMHeadModel (supported: Idefics3ForConditionalGeneration, LlamaForCausalLM, LlavaForConditionalGeneration, Qwen2ForCausalLM, Qwen2VLForConditionalGeneration)");
+                .hasMessage("unsupported architecture: GPT2LMHeadModel (supported: Idefics3ForConditionalGeneration, LlamaForCausalLM, LlavaForConditionalGeneration, MllamaForConditionalGeneration, Qwen2ForCausalLM, Qwen2VLForConditionalGeneration)");
     }
 
     @Test
