@@ -2,13 +2,10 @@ package dev.jnim.model;
 
 import dev.jnim.kv.KvCache;
 import dev.jnim.kv.KvLayout;
-import dev.jnim.tensor.Activations;
 import dev.jnim.tensor.ComputePool;
 import dev.jnim.tensor.Linear;
 import dev.jnim.tensor.Matrix;
-import dev.jnim.tensor.PagedAttention;
 import dev.jnim.tensor.RmsNorm;
-import dev.jnim.tensor.Rope;
 import dev.jnim.tensor.RowDecoder;
 import dev.jnim.weights.WeightSource;
 
@@ -22,33 +19,16 @@ import dev.jnim.weights.WeightSource;
  */
 public final class LlamaModel implements CausalLM {
 
-    private record Layer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o,
-                         float[] postNorm, Linear gate, Linear up, Linear down) {
-        Linear[] qkv() {
-            return new Linear[] {q, k, v};
-        }
-
-        Linear[] gateUp() {
-            return new Linear[] {gate, up};
-        }
-    }
-
     private final String architecture;
     private final DecoderConfig cfg;
     private final WeightSource weights;
     private final ComputePool pool;
     private final Matrix embed;
-    private final Layer[] layers;
+    private final DecoderLayer[] layers;
     private final float[] finalNorm;
     private final Linear lmHead;
-    private final Rope rope;
     private final KvLayout kvLayout;
-    private final float attnScale;
-    private final ThreadLocal<float[][]> scoreScratch = ThreadLocal.withInitial(() -> new float[1][0]);
-
-    // Activation buffers, sized to `capacity` tokens.
-    private int capacity;
-    private float[] x, xb, q, k, v, attn, o, gate, up, cos, sin;
+    private final DecoderWorkspace ws;
     private float[] normed = new float[0];
     private float[] logits = new float[0];
 
@@ -64,19 +44,9 @@ public final class LlamaModel implements CausalLM {
         this.pool = opts.pool();
         int h = cfg.hiddenSize();
         this.embed = Matrix.of(w.get(prefix + "embed_tokens.weight", cfg.vocabSize(), h));
-        this.layers = new Layer[cfg.numLayers()];
+        this.layers = new DecoderLayer[cfg.numLayers()];
         for (int i = 0; i < layers.length; i++) {
-            String p = prefix + "layers." + i + ".";
-            layers[i] = new Layer(
-                    w.get(p + "input_layernorm.weight", h).toFloatArray(),
-                    w.linear(p + "self_attn.q_proj", cfg.qDim(), h, cfg.qkvBias(), opts.quantize() != null),
-                    w.linear(p + "self_attn.k_proj", cfg.kvDim(), h, cfg.qkvBias(), opts.quantize() != null),
-                    w.linear(p + "self_attn.v_proj", cfg.kvDim(), h, cfg.qkvBias(), opts.quantize() != null),
-                    w.linear(p + "self_attn.o_proj", h, cfg.qDim(), cfg.oBias(), opts.quantize() != null),
-                    w.get(p + "post_attention_layernorm.weight", h).toFloatArray(),
-                    w.linear(p + "mlp.gate_proj", cfg.intermediateSize(), h, cfg.mlpBias(), opts.quantize() != null),
-                    w.linear(p + "mlp.up_proj", cfg.intermediateSize(), h, cfg.mlpBias(), opts.quantize() != null),
-                    w.linear(p + "mlp.down_proj", h, cfg.intermediateSize(), cfg.mlpBias(), opts.quantize() != null));
+            layers[i] = DecoderLayer.load(w, prefix + "layers." + i + ".", cfg, opts.quantize() != null, i);
         }
         this.finalNorm = w.get(prefix + "norm.weight", h).toFloatArray();
         if (w.contains(headName)) {
@@ -89,9 +59,8 @@ public final class LlamaModel implements CausalLM {
             throw new ModelException(w.origin() + ": missing tensor " + headName
                     + " (tie_word_embeddings is false, so the LM head must be stored)");
         }
-        this.rope = new Rope(cfg.headDim(), cfg.ropeTheta(), cfg.ropeScaling());
         this.kvLayout = new KvLayout(cfg.numLayers(), cfg.numKvHeads(), cfg.headDim());
-        this.attnScale = (float) (1.0 / Math.sqrt(cfg.headDim()));
+        this.ws = new DecoderWorkspace(cfg, pool);
     }
 
     @Override
@@ -112,37 +81,17 @@ public final class LlamaModel implements CausalLM {
     @Override
     public long weightBytesPerStep() {
         long total = lmHead.weight().bytes();
-        for (Layer l : layers) {
-            total += l.q.weight().bytes() + l.k.weight().bytes() + l.v.weight().bytes() + l.o.weight().bytes()
-                    + l.gate.weight().bytes() + l.up.weight().bytes() + l.down.weight().bytes();
+        for (DecoderLayer l : layers) {
+            total += l.weightBytes();
         }
         return total;
-    }
-
-    private void ensureCapacity(int T) {
-        if (T <= capacity) {
-            return;
-        }
-        int c = Math.max(T, capacity * 2);
-        int h = cfg.hiddenSize();
-        x = new float[c * h];
-        xb = new float[c * h];
-        o = new float[c * h];
-        q = new float[c * cfg.qDim()];
-        attn = new float[c * cfg.qDim()];
-        k = new float[c * cfg.kvDim()];
-        v = new float[c * cfg.kvDim()];
-        gate = new float[c * cfg.intermediateSize()];
-        up = new float[c * cfg.intermediateSize()];
-        cos = new float[c * cfg.headDim() / 2];
-        sin = new float[c * cfg.headDim() / 2];
-        capacity = c;
     }
 
     @Override
     public float[] forward(ForwardBatch batch, KvCache cache) {
         int T = batch.numTokens();
-        ensureCapacity(T);
+        ws.ensureCapacity(T);
+        float[] x = ws.x;
         int h = cfg.hiddenSize();
         int half = cfg.headDim() / 2;
         for (int t = 0; t < T; t++) {
@@ -157,31 +106,13 @@ public final class LlamaModel implements CausalLM {
                 RowDecoder.decodeRow(embed, tok, x, t * h);
             }
             if (cfg.mropeSection() != null) {
-                rope.anglesMultimodal(batch.ropePositions(), 3 * t, cfg.mropeSection(), cos, sin, t * half);
+                ws.rope.anglesMultimodal(batch.ropePositions(), 3 * t, cfg.mropeSection(), ws.cos, ws.sin, t * half);
             } else {
-                rope.angles(batch.position(t), cos, sin, t * half);
+                ws.rope.angles(batch.position(t), ws.cos, ws.sin, t * half);
             }
         }
-        for (int l = 0; l < layers.length; l++) {
-            Layer layer = layers[l];
-            RmsNorm.apply(x, layer.inputNorm, cfg.rmsNormEps(), T, h, xb);
-            Linear.applyAll(pool, xb, T, layer.qkv(), new float[][] {q, k, v});
-            for (int t = 0; t < T; t++) {
-                Rope.apply(q, t * cfg.qDim(), cfg.numHeads(), cfg.headDim(), cos, sin, t * half);
-                Rope.apply(k, t * cfg.kvDim(), cfg.numKvHeads(), cfg.headDim(), cos, sin, t * half);
-                int pos = batch.position(t);
-                int[] table = batch.blockTable(batch.sequenceOf(t));
-                cache.write(l, table[pos / KvLayout.BLOCK_SIZE], pos % KvLayout.BLOCK_SIZE,
-                        k, t * cfg.kvDim(), v, t * cfg.kvDim());
-            }
-            attention(batch, cache.view(l), T);
-            layer.o.apply(pool, attn, T, o);
-            addInPlace(x, o, T * h);
-            RmsNorm.apply(x, layer.postNorm, cfg.rmsNormEps(), T, h, xb);
-            Linear.applyAll(pool, xb, T, layer.gateUp(), new float[][] {gate, up});
-            Activations.siluMul(gate, up, T * cfg.intermediateSize());
-            layer.down.apply(pool, gate, T, o);
-            addInPlace(x, o, T * h);
+        for (DecoderLayer layer : layers) {
+            layer.forward(ws, batch, cache, T);
         }
         int rows = batch.numLogits();
         if (rows == 0) {
@@ -199,38 +130,6 @@ public final class LlamaModel implements CausalLM {
         }
         lmHead.apply(pool, normed, rows, logits);
         return logits;
-    }
-
-    private void attention(ForwardBatch batch, PagedAttention.CacheView view, int T) {
-        int kvHeads = cfg.numKvHeads();
-        int group = cfg.numHeads() / kvHeads;
-        int hd = cfg.headDim();
-        int qDim = cfg.qDim();
-        pool.parallelFor(T * kvHeads, 1, (s, e) -> {
-            for (int i = s; i < e; i++) {
-                int t = i / kvHeads;
-                int kvh = i % kvHeads;
-                int ctx = batch.position(t) + 1;
-                float[] scores = scores(group * ctx);
-                int off = t * qDim + kvh * group * hd;
-                PagedAttention.attend(q, off, group, hd, kvh, view, batch.blockTable(batch.sequenceOf(t)), ctx,
-                        attnScale, scores, attn, off);
-            }
-        });
-    }
-
-    private float[] scores(int n) {
-        float[][] holder = scoreScratch.get();
-        if (holder[0].length < n) {
-            holder[0] = new float[Math.max(n, holder[0].length * 2)];
-        }
-        return holder[0];
-    }
-
-    private static void addInPlace(float[] acc, float[] add, int n) {
-        for (int i = 0; i < n; i++) {
-            acc[i] += add[i];
-        }
     }
 
     @Override

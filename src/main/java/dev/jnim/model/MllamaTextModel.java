@@ -9,9 +9,7 @@ import dev.jnim.tensor.ComputePool;
 import dev.jnim.tensor.CrossAttention;
 import dev.jnim.tensor.Linear;
 import dev.jnim.tensor.Matrix;
-import dev.jnim.tensor.PagedAttention;
 import dev.jnim.tensor.RmsNorm;
-import dev.jnim.tensor.Rope;
 import dev.jnim.tensor.RowDecoder;
 import dev.jnim.tensor.Tensor;
 import dev.jnim.weights.WeightSource;
@@ -36,10 +34,6 @@ final class MllamaTextModel {
     private record Mlp(Linear gate, Linear up, Linear down) {
     }
 
-    private record SelfLayer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o, float[] postNorm, Mlp mlp,
-                             int cacheLayer) {
-    }
-
     private record CrossLayer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o, float[] qNorm,
                               float[] kNorm, float attnGate, float mlpGate, float[] postNorm, Mlp mlp, int imageLayer) {
     }
@@ -48,17 +42,12 @@ final class MllamaTextModel {
     private final ComputePool pool;
     private final Matrix embed;
     private final int embedRows;
-    private final Object[] layers; // SelfLayer or CrossLayer, in order
+    private final Object[] layers; // DecoderLayer or CrossLayer, in order
     private final float[] finalNorm;
     private final Linear lmHead;
-    private final Rope rope;
     private final KvLayout kvLayout;
     private final ImageKvLayout imageKvLayout;
-    private final float attnScale;
-    private final ThreadLocal<float[][]> scoreScratch = ThreadLocal.withInitial(() -> new float[1][0]);
-
-    private int capacity;
-    private float[] x, xb, q, k, v, attn, o, gate, up, cos, sin;
+    private final DecoderWorkspace ws;
     private int[] crossTokens = new int[0];
     private float[] normed = new float[0];
     private float[] logits = new float[0];
@@ -81,12 +70,12 @@ final class MllamaTextModel {
         int cross = 0;
         for (int i = 0; i < layers.length; i++) {
             String p = prefix + "layers." + i + ".";
-            Mlp mlp = new Mlp(w.linear(p + "mlp.gate_proj", cfg.intermediateSize(), h, false, quant),
-                    w.linear(p + "mlp.up_proj", cfg.intermediateSize(), h, false, quant),
-                    w.linear(p + "mlp.down_proj", h, cfg.intermediateSize(), false, quant));
-            float[] inNorm = w.get(p + "input_layernorm.weight", h).toFloatArray();
-            float[] postNorm = w.get(p + "post_attention_layernorm.weight", h).toFloatArray();
             if (contains(crossLayers, i)) {
+                Mlp mlp = new Mlp(w.linear(p + "mlp.gate_proj", cfg.intermediateSize(), h, false, quant),
+                        w.linear(p + "mlp.up_proj", cfg.intermediateSize(), h, false, quant),
+                        w.linear(p + "mlp.down_proj", h, cfg.intermediateSize(), false, quant));
+                float[] inNorm = w.get(p + "input_layernorm.weight", h).toFloatArray();
+                float[] postNorm = w.get(p + "post_attention_layernorm.weight", h).toFloatArray();
                 String a = p + "cross_attn.";
                 layers[i] = new CrossLayer(inNorm,
                         w.linear(a + "q_proj", cfg.qDim(), h, false, quant),
@@ -99,13 +88,7 @@ final class MllamaTextModel {
                         (float) Math.tanh(w.get(p + "cross_attn_mlp_gate", 1).toFloatArray()[0]),
                         postNorm, mlp, cross++);
             } else {
-                String a = p + "self_attn.";
-                layers[i] = new SelfLayer(inNorm,
-                        w.linear(a + "q_proj", cfg.qDim(), h, false, quant),
-                        w.linear(a + "k_proj", cfg.kvDim(), h, false, quant),
-                        w.linear(a + "v_proj", cfg.kvDim(), h, false, quant),
-                        w.linear(a + "o_proj", h, cfg.qDim(), false, quant),
-                        postNorm, mlp, self++);
+                layers[i] = DecoderLayer.load(w, p, cfg, quant, self++);
             }
         }
         if (self == 0 || cross == 0) {
@@ -115,10 +98,9 @@ final class MllamaTextModel {
         this.finalNorm = w.get(prefix + "norm.weight", h).toFloatArray();
         this.lmHead = w.linear(headName.substring(0, headName.length() - ".weight".length()), cfg.vocabSize(), h,
                 false, quant);
-        this.rope = new Rope(cfg.headDim(), cfg.ropeTheta(), cfg.ropeScaling());
         this.kvLayout = new KvLayout(self, cfg.numKvHeads(), cfg.headDim());
         this.imageKvLayout = new ImageKvLayout(cross, cfg.numKvHeads(), cfg.headDim(), tokensPerImage);
-        this.attnScale = (float) (1.0 / Math.sqrt(cfg.headDim()));
+        this.ws = new DecoderWorkspace(cfg, pool);
     }
 
     private static boolean contains(int[] a, int v) {
@@ -145,16 +127,14 @@ final class MllamaTextModel {
     long weightBytesPerStep() {
         long total = lmHead.weight().bytes();
         for (Object l : layers) {
-            Mlp m;
-            if (l instanceof SelfLayer s) {
-                total += s.q.weight().bytes() + s.k.weight().bytes() + s.v.weight().bytes() + s.o.weight().bytes();
-                m = s.mlp;
+            if (l instanceof DecoderLayer s) {
+                total += s.weightBytes();
             } else {
                 CrossLayer c = (CrossLayer) l;
-                total += c.q.weight().bytes() + c.o.weight().bytes();
-                m = c.mlp;
+                Mlp m = c.mlp;
+                total += c.q.weight().bytes() + c.o.weight().bytes()
+                        + m.gate.weight().bytes() + m.up.weight().bytes() + m.down.weight().bytes();
             }
-            total += m.gate.weight().bytes() + m.up.weight().bytes() + m.down.weight().bytes();
         }
         return total;
     }
@@ -185,24 +165,10 @@ final class MllamaTextModel {
     }
 
     private void ensureCapacity(int T) {
-        if (T <= capacity) {
-            return;
+        ws.ensureCapacity(T);
+        if (crossTokens.length < T) {
+            crossTokens = new int[Math.max(T, crossTokens.length * 2)];
         }
-        int c = Math.max(T, capacity * 2);
-        int h = cfg.hiddenSize();
-        x = new float[c * h];
-        xb = new float[c * h];
-        o = new float[c * h];
-        q = new float[c * cfg.qDim()];
-        attn = new float[c * cfg.qDim()];
-        k = new float[c * cfg.kvDim()];
-        v = new float[c * cfg.kvDim()];
-        gate = new float[c * cfg.intermediateSize()];
-        up = new float[c * cfg.intermediateSize()];
-        cos = new float[c * cfg.headDim() / 2];
-        sin = new float[c * cfg.headDim() / 2];
-        crossTokens = new int[c];
-        capacity = c;
     }
 
     float[] forward(ForwardBatch batch, KvCache cache) {
@@ -216,15 +182,15 @@ final class MllamaTextModel {
             if (tok < 0 || tok >= embedRows) {
                 throw new ModelException("token id " + tok + " outside the embedding table [0, " + embedRows + ")");
             }
-            RowDecoder.decodeRow(embed, tok, x, t * h);
-            rope.angles(batch.position(t), cos, sin, t * half);
+            RowDecoder.decodeRow(embed, tok, ws.x, t * h);
+            ws.rope.angles(batch.position(t), ws.cos, ws.sin, t * half);
             if (batch.crossAttention(batch.sequenceOf(t)) != null) {
                 crossTokens[nCross++] = t;
             }
         }
         for (Object layer : layers) {
-            if (layer instanceof SelfLayer s) {
-                selfAttentionLayer(s, batch, cache, T);
+            if (layer instanceof DecoderLayer s) {
+                s.forward(ws, batch, cache, T);
             } else if (nCross > 0) {
                 crossAttentionLayer((CrossLayer) layer, batch, nCross);
             }
@@ -237,7 +203,7 @@ final class MllamaTextModel {
             normed = new float[rows * h];
         }
         for (int i = 0; i < rows; i++) {
-            RmsNorm.row(x, batch.logitToken(i) * h, finalNorm, cfg.rmsNormEps(), h, normed, i * h);
+            RmsNorm.row(ws.x, batch.logitToken(i) * h, finalNorm, cfg.rmsNormEps(), h, normed, i * h);
         }
         int vocab = cfg.vocabSize();
         if (logits.length < rows * vocab) {
@@ -247,53 +213,17 @@ final class MllamaTextModel {
         return logits;
     }
 
-    private void selfAttentionLayer(SelfLayer layer, ForwardBatch batch, KvCache cache, int T) {
-        int h = cfg.hiddenSize();
-        int half = cfg.headDim() / 2;
-        RmsNorm.apply(x, layer.inputNorm, cfg.rmsNormEps(), T, h, xb);
-        layer.q.apply(pool, xb, T, q);
-        layer.k.apply(pool, xb, T, k);
-        layer.v.apply(pool, xb, T, v);
-        for (int t = 0; t < T; t++) {
-            Rope.apply(q, t * cfg.qDim(), cfg.numHeads(), cfg.headDim(), cos, sin, t * half);
-            Rope.apply(k, t * cfg.kvDim(), cfg.numKvHeads(), cfg.headDim(), cos, sin, t * half);
-            int pos = batch.position(t);
-            int[] table = batch.blockTable(batch.sequenceOf(t));
-            cache.write(layer.cacheLayer, table[pos / KvLayout.BLOCK_SIZE], pos % KvLayout.BLOCK_SIZE,
-                    k, t * cfg.kvDim(), v, t * cfg.kvDim());
-        }
-        PagedAttention.CacheView view = cache.view(layer.cacheLayer);
-        int kvHeads = cfg.numKvHeads();
-        int group = cfg.numHeads() / kvHeads;
-        int hd = cfg.headDim();
-        int qDim = cfg.qDim();
-        pool.parallelFor(T * kvHeads, 1, (s, e) -> {
-            for (int i = s; i < e; i++) {
-                int t = i / kvHeads;
-                int kvh = i % kvHeads;
-                int ctx = batch.position(t) + 1;
-                float[] scores = scores(group * ctx);
-                int off = t * qDim + kvh * group * hd;
-                PagedAttention.attend(q, off, group, hd, kvh, view, batch.blockTable(batch.sequenceOf(t)), ctx,
-                        attnScale, scores, attn, off);
-            }
-        });
-        layer.o.apply(pool, attn, T, o);
-        addInPlace(x, o, T * h);
-        mlp(layer.mlp, layer.postNorm, T, null, 1f);
-    }
-
     /** The cross-attention layer for the {@code n} tokens listed in {@code crossTokens}, gathered into rows 0..n. */
     private void crossAttentionLayer(CrossLayer layer, ForwardBatch batch, int n) {
         int h = cfg.hiddenSize();
         int hd = cfg.headDim();
         int qDim = cfg.qDim();
         for (int i = 0; i < n; i++) {
-            RmsNorm.row(x, crossTokens[i] * h, layer.inputNorm, cfg.rmsNormEps(), h, xb, i * h);
+            RmsNorm.row(ws.x, crossTokens[i] * h, layer.inputNorm, cfg.rmsNormEps(), h, ws.xb, i * h);
         }
-        layer.q.apply(pool, xb, n, q);
+        layer.q.apply(pool, ws.xb, n, ws.q);
         for (int r = 0; r < n * cfg.numHeads(); r++) {
-            RmsNorm.row(q, r * hd, layer.qNorm, cfg.rmsNormEps(), hd, q, r * hd);
+            RmsNorm.row(ws.q, r * hd, layer.qNorm, cfg.rmsNormEps(), hd, ws.q, r * hd);
         }
         int kvHeads = cfg.numKvHeads();
         int group = cfg.numHeads() / kvHeads;
@@ -306,66 +236,43 @@ final class MllamaTextModel {
                 ImageKvCache c = in.cache();
                 long[] bases = in.bases()[layer.imageLayer];
                 int tpt = c.layout().tokensPerImage() / in.tiles();
-                float[] scores = scores(group * bases.length * c.layout().tokensPerImage());
+                float[] scores = ws.scores(group * bases.length * c.layout().tokensPerImage());
                 int off = row * qDim + kvh * group * hd;
-                CrossAttention.attend(q, off, group, hd, kvh, c.k(), c.v(), bases, in.tiles(), tpt,
-                        c.layout().slotStride(), in.row(batch.position(t)), attnScale, scores, attn, off);
+                CrossAttention.attend(ws.q, off, group, hd, kvh, c.k(), c.v(), bases, in.tiles(), tpt,
+                        c.layout().slotStride(), in.row(batch.position(t)), ws.attnScale, scores, ws.attn, off);
             }
         });
-        layer.o.apply(pool, attn, n, o);
+        layer.o.apply(pool, ws.attn, n, ws.o);
         for (int i = 0; i < n; i++) {
             int xo = crossTokens[i] * h;
             for (int j = 0; j < h; j++) {
-                x[xo + j] += layer.attnGate * o[i * h + j];
+                ws.x[xo + j] += layer.attnGate * ws.o[i * h + j];
             }
         }
-        mlp(layer.mlp, layer.postNorm, n, batch, layer.mlpGate);
+        crossMlp(layer.mlp, layer.postNorm, n, batch, layer.mlpGate);
     }
 
     /**
-     * {@code x += gate · MLP(RMS(x))} over all T tokens ({@code batch} null), or over the cross tokens, skipping
-     * those that see no image (their MLP output is multiplied by 0).
+     * {@code x += g · MLP(RMS(x))} over the {@code n} cross tokens, skipping those that see no image
+     * (HF multiplies their MLP output by 0: {@code full_text_row_masked_out_mask}).
      */
-    private void mlp(Mlp m, float[] norm, int n, ForwardBatch batch, float g) {
+    private void crossMlp(Mlp m, float[] norm, int n, ForwardBatch batch, float g) {
         int h = cfg.hiddenSize();
         for (int i = 0; i < n; i++) {
-            int t = batch == null ? i : crossTokens[i];
-            RmsNorm.row(x, t * h, norm, cfg.rmsNormEps(), h, xb, i * h);
+            RmsNorm.row(ws.x, crossTokens[i] * h, norm, cfg.rmsNormEps(), h, ws.xb, i * h);
         }
-        m.gate.apply(pool, xb, n, gate);
-        m.up.apply(pool, xb, n, up);
-        Activations.siluMul(gate, up, n * cfg.intermediateSize());
-        m.down.apply(pool, gate, n, o);
+        Linear.applyAll(pool, ws.xb, n, new Linear[] {m.gate, m.up}, new float[][] {ws.gate, ws.up});
+        Activations.siluMul(ws.gate, ws.up, n * cfg.intermediateSize());
+        m.down.apply(pool, ws.gate, n, ws.o);
         for (int i = 0; i < n; i++) {
-            if (batch == null) {
-                int xo = i * h;
-                for (int j = 0; j < h; j++) {
-                    x[xo + j] += o[xo + j];
-                }
-                continue;
-            }
             int t = crossTokens[i];
             if (batch.crossAttention(batch.sequenceOf(t)).row(batch.position(t)) == null) {
-                continue; // full_text_row_masked_out_mask: the MLP branch is zeroed
+                continue;
             }
             int xo = t * h;
             for (int j = 0; j < h; j++) {
-                x[xo + j] += g * o[i * h + j];
+                ws.x[xo + j] += g * ws.o[i * h + j];
             }
-        }
-    }
-
-    private float[] scores(int n) {
-        float[][] holder = scoreScratch.get();
-        if (holder[0].length < n) {
-            holder[0] = new float[Math.max(n, holder[0].length * 2)];
-        }
-        return holder[0];
-    }
-
-    private static void addInPlace(float[] acc, float[] add, int n) {
-        for (int i = 0; i < n; i++) {
-            acc[i] += add[i];
         }
     }
 }
