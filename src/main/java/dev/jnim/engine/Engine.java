@@ -447,16 +447,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         trimEncoderCache();
-        if (failed.isEmpty()) {
-            return plan;
-        }
-        List<Scheduler.Chunk> kept = new ArrayList<>();
-        for (Scheduler.Chunk c : plan) {
-            if (!failed.contains(c.seq())) {
-                kept.add(c);
-            }
-        }
-        return kept;
+        return withoutFailed(plan, failed);
     }
 
     /**
@@ -524,6 +515,11 @@ public final class Engine implements AutoCloseable {
             }
         }
         trimEncoderCache();
+        return withoutFailed(plan, failed);
+    }
+
+    /** The plan without the chunks of sequences whose images failed (they have been finished with an error). */
+    private static List<Scheduler.Chunk> withoutFailed(List<Scheduler.Chunk> plan, java.util.Collection<Sequence> failed) {
         if (failed.isEmpty()) {
             return plan;
         }
