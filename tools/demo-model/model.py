@@ -226,15 +226,17 @@ class Llava(nn.Module):
             feats = feats[:, 1:]
         return feats, self.multi_modal_projector(feats)
 
-    def forward(self, input_ids, pixels, attention_mask):
+    def forward(self, input_ids, pixels, attention_mask, return_features=False):
         """Logits for every position. `pixels` holds one image per `<image>` run, in order."""
         emb = self.language_model.model.embed_tokens(input_ids)
+        feats = proj = None
         if pixels is not None and pixels.shape[0] > 0:
-            _, proj = self.image_features(pixels)
+            feats, proj = self.image_features(pixels)
             sel = input_ids == self.image_token_index
             emb = emb.masked_scatter(sel[..., None].expand_as(emb), proj.reshape(-1).to(emb.dtype))
         h = self.language_model.model(emb, attention_mask)
-        return self.language_model.lm_head(h)
+        logits = self.language_model.lm_head(h)
+        return (logits, feats, proj) if return_features else logits
 
 
 def init_weights(model, seed):

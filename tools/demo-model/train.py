@@ -35,6 +35,8 @@ import scenes  # noqa: E402
 from model import Llava, init_weights  # noqa: E402
 
 SEED = 1234
+REG_WEIGHT = 0.1
+AUX_WEIGHT = 0.5
 IMAGE_SIZE = 64
 PATCH = 16
 IMAGE_TOKENS = (IMAGE_SIZE // PATCH) ** 2
@@ -116,8 +118,37 @@ def user_turn(q, image):
     return "<|user|>\n" + ("<image>\n" if image else "") + q + "<|end|>\n<|assistant|>\n"
 
 
+GRID = IMAGE_SIZE // PATCH
+AUX_SHAPES = ["none"] + scenes.SHAPES
+AUX_COLOURS = ["none"] + list(scenes.COLOURS)
+AUX_DIGITS = ["none"] + [str(d) for d in range(10)]
+
+
+def patch_labels(sc):
+    """Per patch: shape, colour and digit of the object whose centre lies in it ("none" elsewhere).
+
+    Training-only deep supervision of the vision tower (a linear head that is not exported): trained only
+    through the decoder, the tower sat for 700+ steps on a plateau where every image token carried the
+    background colour and nothing else; these per-patch targets make its tokens describe what is where."""
+    lab = np.zeros((GRID * GRID, 3), dtype=np.int64)
+    items = [(o, o["shape"], o["colour"], None) for o in sc["objects"]]
+    if sc["text"] is not None:
+        items.append((sc["text"], None, None, sc["text"]["digit"]))
+    for it, shape, colour, digit in items:
+        fx, fy = scenes.SLOTS[it["slot"]]
+        col = min(GRID - 1, max(0, int((fx + it["dx"]) * GRID)))
+        row = min(GRID - 1, max(0, int((fy + it["dy"]) * GRID)))
+        k = row * GRID + col
+        if shape is not None:
+            lab[k, 0] = AUX_SHAPES.index(shape)
+            lab[k, 1] = AUX_COLOURS.index(colour)
+        else:
+            lab[k, 2] = AUX_DIGITS.index(digit)
+    return lab
+
+
 def make_sample(rng, tok):
-    """One training sequence: an image and 2-5 question/answer turns about it, loss on the answers."""
+    """One training sequence: an image and 4-8 question/answer turns about it, loss on the answers."""
     sc = scenes.sample_scene(rng)
     img = scenes.render(sc, rng)
     pairs = scenes.qa_pairs(sc, rng)
@@ -137,7 +168,7 @@ def make_sample(rng, tok):
         nl = tok.encode("\n")
         ids += nl
         labels += [-100] * len(nl)
-    return preprocess(img), ids, labels
+    return preprocess(img), ids, labels, patch_labels(sc)
 
 
 def make_batch(step, batch_size, tok):
@@ -148,12 +179,13 @@ def make_batch(step, batch_size, tok):
     ids = torch.full((batch_size, n), pad, dtype=torch.long)
     labels = torch.full((batch_size, n), -100, dtype=torch.long)
     mask = torch.zeros((batch_size, n), dtype=torch.long)
-    for i, (_, s, l) in enumerate(samples):
+    for i, (_, s, l, _) in enumerate(samples):
         ids[i, :len(s)] = torch.tensor(s)
         labels[i, :len(l)] = torch.tensor(l)
         mask[i, :len(s)] = 1
     pixels = torch.from_numpy(np.stack([s[0] for s in samples]))
-    return ids, pixels, mask, labels
+    aux = torch.from_numpy(np.stack([s[3] for s in samples]))
+    return ids, pixels, mask, labels, aux
 
 
 def lr_at(step, total, peak, warmup=100):
@@ -168,7 +200,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, default=1300)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=1.5e-3)
+    ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--stop-after", type=int, default=None,
@@ -186,8 +218,13 @@ def main():
     init_weights(model, SEED)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"vocab {len(tok.vocab)} params {n_params}", flush=True)
+    aux_head = torch.nn.Linear(config["vision_config"]["hidden_size"], len(AUX_SHAPES) + len(AUX_COLOURS) + len(AUX_DIGITS))
+    with torch.no_grad():
+        aux_head.weight.copy_(torch.randn(aux_head.weight.shape, generator=torch.Generator().manual_seed(SEED + 1)) * 0.02)
+        aux_head.bias.zero_()
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embedding" not in n and "embed_tokens" not in n]
     rest = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embedding" not in n and "embed_tokens" not in n)]
+    rest += list(aux_head.parameters())
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": rest, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98), eps=1e-8)
     ckpt = os.path.join(args.out, "ckpt.pt")
@@ -195,6 +232,7 @@ def main():
     if os.path.exists(ckpt):
         st = torch.load(ckpt)
         model.load_state_dict(st["model"])
+        aux_head.load_state_dict(st["aux_head"])
         opt.load_state_dict(st["opt"])
         start, elapsed, history = st["step"], st["elapsed"], st["history"]
         print(f"resumed at step {start}", flush=True)
@@ -203,25 +241,37 @@ def main():
     ema = None
     end = args.steps if args.stop_after is None else min(args.steps, args.stop_after)
     for step in range(start, end):
-        ids, pixels, mask, labels = make_batch(step, args.batch, tok)
+        ids, pixels, mask, labels, aux = make_batch(step, args.batch, tok)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, args.lr)
-        logits = model(ids, pixels, mask)
-        loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]),
-                                                 labels[:, 1:].reshape(-1), ignore_index=-100)
+        logits, feats, proj = model(ids, pixels, mask, return_features=True)
+        ce = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]),
+                                               labels[:, 1:].reshape(-1), ignore_index=-100)
+        # LLaVA reads the vision tower before any final norm, so nothing bounds the scale of its features.
+        # Without this penalty Adam let the CLIP residual stream drift to norms of ~500 (projected ~1000 vs
+        # text embeddings ~0.3): image tokens became one huge common vector, vision gradients vanished
+        # (~1e-5) and the model only ever learnt the background colour. Keep per-token mean squares <= 1.
+        reg = (torch.relu(feats.pow(2).mean(-1) - 1).mean() + torch.relu(proj.pow(2).mean(-1) - 1).mean())
+        a = aux_head(feats)
+        ns, nc = len(AUX_SHAPES), len(AUX_COLOURS)
+        aux_loss = (torch.nn.functional.cross_entropy(a[..., :ns].reshape(-1, ns), aux[..., 0].reshape(-1))
+                    + torch.nn.functional.cross_entropy(a[..., ns:ns + nc].reshape(-1, nc), aux[..., 1].reshape(-1))
+                    + torch.nn.functional.cross_entropy(a[..., ns + nc:].reshape(-1, len(AUX_DIGITS)), aux[..., 2].reshape(-1)))
+        loss = ce + REG_WEIGHT * reg + AUX_WEIGHT * aux_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        lv = loss.item()
+        lv = ce.item()
         ema = lv if ema is None else 0.95 * ema + 0.05 * lv
         history.append(lv)
         if step % 10 == 0 or step == end - 1:
             el = time.time() - t0
-            print(f"step {step} loss {lv:.4f} ema {ema:.4f} lr {lr_at(step, args.steps, args.lr):.2e} "
+            print(f"step {step} loss {lv:.4f} ema {ema:.4f} aux {aux_loss.item():.4f} reg {reg.item():.4f} "
+                  f"feat_rms {feats.pow(2).mean().sqrt().item():.2f} lr {lr_at(step, args.steps, args.lr):.2e} "
                   f"elapsed {el:.0f}s {(step + 1 - start) / max(1e-9, el - elapsed):.3f} steps/s", flush=True)
         if (step + 1) % args.ckpt_every == 0 or step == end - 1:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step + 1,
+            torch.save({"model": model.state_dict(), "aux_head": aux_head.state_dict(), "opt": opt.state_dict(), "step": step + 1,
                         "elapsed": time.time() - t0, "history": history}, ckpt + ".tmp")
             os.replace(ckpt + ".tmp", ckpt)
     total = time.time() - t0
