@@ -183,8 +183,7 @@ final class BlobDownloader {
             case SourceUri.Classpath c -> {
                 InputStream s = BlobDownloader.class.getClassLoader().getResourceAsStream(c.resource());
                 if (s == null) {
-                    throw new CacheException("classpath resource " + c.resource() + " is not inside this jnim build"
-                            + (c.resource().startsWith("dev/jnim/models/") ? " (the embedded model is not built yet)" : ""));
+                    throw new CacheException("classpath resource " + c.resource() + " is not inside this jnim build");
                 }
                 yield s;
             }

@@ -293,7 +293,12 @@ class DownloadTest {
         assertThat(Files.readString(dir.resolve("config.json"))).isEqualTo("{}");
         ModelEntry embedded = model("jnim/demo-vlm", "embedded",
                 new ProfileFile("classpath:dev/jnim/models/demo-vlm/config.json", "config.json", Optional.empty(), OptionalLong.empty()));
-        assertThatThrownBy(() -> cache(tmp.resolve("c"), settings(hub)).ensure(embedded, embedded.profiles().getFirst()))
-                .isInstanceOf(CacheException.class).hasMessageContaining("the embedded model is not built yet");
+        Path demo = cache(tmp.resolve("c"), settings(hub)).ensure(embedded, embedded.profiles().getFirst());
+        assertThat(Files.readString(demo.resolve("config.json"))).contains("LlavaForConditionalGeneration");
+        ModelEntry missing = model("acme/absent", "v1",
+                new ProfileFile("classpath:dev/jnim/models/absent/config.json", "config.json", Optional.empty(), OptionalLong.empty()));
+        assertThatThrownBy(() -> cache(tmp.resolve("c"), settings(hub)).ensure(missing, missing.profiles().getFirst()))
+                .isInstanceOf(CacheException.class)
+                .hasMessageContaining("classpath resource dev/jnim/models/absent/config.json is not inside this jnim build");
     }
 }

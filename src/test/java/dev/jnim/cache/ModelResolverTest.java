@@ -72,11 +72,19 @@ class ModelResolverTest {
     }
 
     @Test
-    void defaultIsTheEmbeddedModelWhichIsNotBuiltYet() throws Exception {
+    void defaultIsTheEmbeddedModelCopiedFromTheClasspathIntoTheCache() throws Exception {
         ModelResolver r = resolver(ManifestLoader.builtin(), settings(hub));
         assertThat(r.chooseModel().name()).isEqualTo("jnim/demo-vlm");
         assertThat(r.select(r.chooseModel()).profile().name()).isEqualTo("cpu-q8_0");
-        assertThatThrownBy(r::resolve).isInstanceOf(CacheException.class).hasMessageContaining("the embedded model is not built yet");
+        ResolvedModel m = r.resolve();
+        assertThat(m.servedModelNames()).containsExactly("jnim/demo-vlm");
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "preprocessor_config.json", "processor_config.json", "generation_config.json")) {
+            try (InputStream in = ModelResolver.class.getResourceAsStream("/dev/jnim/models/demo-vlm/" + f)) {
+                assertThat(Files.readAllBytes(m.directory().resolve(f))).as(f).isEqualTo(in.readAllBytes());
+            }
+        }
+        assertThat(hub.requests).isEmpty(); // no network
     }
 
     @Test
