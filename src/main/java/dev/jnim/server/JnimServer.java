@@ -182,8 +182,8 @@ public final class JnimServer implements AutoCloseable {
             }
         }
         state = State.STOPPED;
+        log.info("Stopped"); // before waking awaitStopped: the process may exit right after it
         stopped.countDown();
-        log.info("Stopped");
     }
 
     /** Blocks until {@link #shutdown} completed. */
