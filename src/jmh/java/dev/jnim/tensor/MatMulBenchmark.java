@@ -36,8 +36,15 @@ public class MatMulBenchmark {
     @Param({"1", "4", "8", "16", "64"})
     public int tokens;
 
-    static final int ROWS = 4096;
-    static final int COLS = 1536;
+    /**
+     * Weight shape {@code ROWSxCOLS}: the default is a 7B-class MLP slice; {@code 1536x576} is
+     * SmolLM2-135M's gate/up projection (the shape `bench model` runs).
+     */
+    @Param({"4096x1536"})
+    public String shape;
+
+    private int rows;
+    private int cols;
 
     private ComputePool pool;
     private Matrix w;
@@ -46,22 +53,25 @@ public class MatMulBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
+        String[] rc = shape.split("x");
+        rows = Integer.parseInt(rc[0]);
+        cols = Integer.parseInt(rc[1]);
         pool = ComputePool.forAvailableProcessors();
         DType d = DType.valueOf(dtype);
         InMemoryWeights src = new InMemoryWeights("bench");
-        src.addRandom("w", d == DType.Q8_0 ? DType.BF16 : d, 0, 0.05, new SplittableRandom(1), ROWS, COLS);
+        src.addRandom("w", d == DType.Q8_0 ? DType.BF16 : d, 0, 0.05, new SplittableRandom(1), rows, cols);
         w = Matrix.of(src.get("w"));
         if (d == DType.Q8_0) {
             w = w.quantizeQ8_0();
         }
-        x = new float[tokens * COLS];
+        x = new float[tokens * cols];
         SplittableRandom r = new SplittableRandom(2);
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) r.nextDouble();
         }
-        out = new float[tokens * ROWS];
+        out = new float[tokens * rows];
         System.out.printf("%n[setup] %s T=%d: %.1f MB of weights, %.2f GFLOP per call%n", dtype, tokens,
-                w.bytes() / 1e6, 2.0 * tokens * ROWS * COLS / 1e9);
+                w.bytes() / 1e6, 2.0 * tokens * rows * cols / 1e9);
     }
 
     @TearDown(Level.Trial)
