@@ -2,8 +2,6 @@ package dev.jnim.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.jnim.config.Settings;
@@ -14,9 +12,11 @@ import dev.jnim.tokenizer.TokenizerLoader;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +38,6 @@ class ImageChatTest {
     static HttpServer images;
     static byte[] photo;
     static String expectedText;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void start() throws Exception {
@@ -87,62 +86,20 @@ class ImageChatTest {
         }
     }
 
-    /** GPT-2's byte-to-character map, which a ByteLevel pre-tokenizer applies before the vocabulary. */
-    private static char[] byteChars() {
-        char[] out = new char[256];
-        boolean[] direct = new boolean[256];
-        for (int b = '!'; b <= '~'; b++) {
-            direct[b] = true;
-        }
-        for (int b = 0xA1; b <= 0xAC; b++) {
-            direct[b] = true;
-        }
-        for (int b = 0xAE; b <= 0xFF; b++) {
-            direct[b] = true;
-        }
-        int n = 0;
-        for (int b = 0; b < 256; b++) {
-            out[b] = direct[b] ? (char) b : (char) (256 + n++);
-        }
-        return out;
-    }
-
     /** The goldens' byte-level vocabulary (id = byte; 256.. = specials; extra ids up to 319 as plain tokens). */
     private static void writeByteLevelTokenizer(Path d) throws Exception {
-        ObjectNode t = JSON.createObjectNode();
-        t.put("version", "1.0");
-        ArrayNode added = t.putArray("added_tokens");
         String[] specials = {"<s>", "</s>", "<unk>", "<image>", "<pad>"};
+        List<ByteLevelTokenizer.Added> added = new ArrayList<>();
         for (int i = 0; i < 320 - 256; i++) {
-            ObjectNode a = added.addObject();
-            a.put("id", 256 + i);
-            a.put("content", i < specials.length ? specials[i] : "<x" + (256 + i) + ">");
-            a.put("single_word", false).put("lstrip", false).put("rstrip", false).put("normalized", false);
-            a.put("special", i < specials.length && i != 3);
+            added.add(new ByteLevelTokenizer.Added(i < specials.length ? specials[i] : "<x" + (256 + i) + ">",
+                    i < specials.length && i != 3));
         }
-        t.putNull("normalizer");
-        t.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
-                .put("use_regex", false);
-        t.putNull("post_processor");
-        t.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
-                .put("use_regex", false);
-        ObjectNode model = t.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout").putNull("unk_token").putNull("continuing_subword_prefix").putNull("end_of_word_suffix");
-        model.put("fuse_unk", false).put("byte_fallback", false);
-        ObjectNode vocab = model.putObject("vocab");
-        char[] chars = byteChars();
-        for (int b = 0; b < 256; b++) {
-            vocab.put(String.valueOf(chars[b]), b);
-        }
-        model.putArray("merges");
-        Files.writeString(d.resolve("tokenizer.json"), JSON.writeValueAsString(t));
-        ObjectNode cfg = JSON.createObjectNode();
+        ObjectNode cfg = ByteLevelTokenizer.config();
         cfg.put("bos_token", "<s>").put("eos_token", "</s>").put("add_bos_token", false);
         cfg.put("chat_template", "{{ bos_token }}{% for m in messages %}{{ m['role'] | upper }}: {% for p in m['content'] %}"
                 + "{% if p['type'] == 'image' %}<image>\n{% else %}{{ p['text'] }}{% endif %}{% endfor %} {% endfor %}"
                 + "ASSISTANT:");
-        Files.writeString(d.resolve("tokenizer_config.json"), JSON.writeValueAsString(cfg));
+        ByteLevelTokenizer.write(d, added, cfg);
     }
 
     private static String request(String url) {

@@ -2,8 +2,6 @@ package dev.jnim.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jnim.config.Settings;
 import dev.jnim.hardware.HardwareDetector;
@@ -35,7 +33,6 @@ class MllamaChatTest {
     static Http http;
     static String png;
     static String expectedText;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,41 +67,16 @@ class MllamaChatTest {
 
     /** The goldens' byte-level vocabulary (id = byte) with the Llama 3.2 Vision specials at 256..263. */
     private static void writeTokenizer(Path d) throws Exception {
-        ObjectNode t = JSON.createObjectNode();
-        t.put("version", "1.0");
-        ArrayNode added = t.putArray("added_tokens");
-        List<String> specials = List.of("<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>", "<|start_header_id|>",
-                "<|end_header_id|>", "<|finetune_right_pad_id|>", "<|python_tag|>", "<|image|>");
-        for (int i = 0; i < specials.size(); i++) {
-            added.addObject().put("id", 256 + i).put("content", specials.get(i)).put("single_word", false)
-                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
-        }
-        t.putNull("normalizer");
-        t.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
-                .put("use_regex", false);
-        t.putNull("post_processor");
-        t.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
-                .put("use_regex", false);
-        ObjectNode model = t.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout").putNull("unk_token").putNull("continuing_subword_prefix").putNull("end_of_word_suffix");
-        model.put("fuse_unk", false).put("byte_fallback", false);
-        ObjectNode vocab = model.putObject("vocab");
-        // GPT-2's byte-to-character map, which a ByteLevel pre-tokenizer applies before the vocabulary.
-        int n = 0;
-        for (int b = 0; b < 256; b++) {
-            boolean direct = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-            vocab.put(String.valueOf(direct ? (char) b : (char) (256 + n++)), b);
-        }
-        model.putArray("merges");
-        Files.writeString(d.resolve("tokenizer.json"), JSON.writeValueAsString(t));
-        ObjectNode cfg = JSON.createObjectNode();
+        List<ByteLevelTokenizer.Added> added = List.of("<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>",
+                "<|start_header_id|>", "<|end_header_id|>", "<|finetune_right_pad_id|>", "<|python_tag|>", "<|image|>")
+                .stream().map(c -> new ByteLevelTokenizer.Added(c, true)).toList();
+        ObjectNode cfg = ByteLevelTokenizer.config();
         cfg.put("bos_token", "<|begin_of_text|>").put("eos_token", "<|eot_id|>");
         // Each message's parts in order, as the Llama 3.2 Vision template writes them (headers left out).
         cfg.put("chat_template", "{{ bos_token }}{% for m in messages %}{% if m['content'] is string %}"
                 + "{{ m['content'] }}{% else %}{% for p in m['content'] %}{% if p['type'] == 'image' %}<|image|>"
                 + "{% else %}{{ p['text'] }}{% endif %}{% endfor %}{% endif %}{% endfor %}");
-        Files.writeString(d.resolve("tokenizer_config.json"), JSON.writeValueAsString(cfg));
+        ByteLevelTokenizer.write(d, added, cfg);
     }
 
     @Test
