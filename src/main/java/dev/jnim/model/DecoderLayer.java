@@ -13,11 +13,28 @@ import dev.jnim.weights.WeightSource;
  * One Llama self-attention decoder layer as HF {@code LlamaDecoderLayer} computes it: RMSNorm → attention
  * (RoPE, GQA, K/V in the paged cache) → residual → RMSNorm → SwiGLU MLP → residual. Used by every
  * Llama-family text model, including the self-attention layers of Llama 3.2 Vision.
- *
- * @param cacheLayer the layer's index in the paged KV cache
+ * {@code cacheLayer} is the layer's index in the paged KV cache.
  */
-record DecoderLayer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o,
-                    float[] postNorm, Linear gate, Linear up, Linear down, int cacheLayer) {
+final class DecoderLayer {
+
+    private final float[] inputNorm;
+    private final float[] postNorm;
+    private final Linear o;
+    private final Linear down;
+    private final Linear[] qkv;     // q, k, v: one task on the pool
+    private final Linear[] gateUp;  // gate, up: one task on the pool
+    private final int cacheLayer;
+
+    private DecoderLayer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o,
+                         float[] postNorm, Linear gate, Linear up, Linear down, int cacheLayer) {
+        this.inputNorm = inputNorm;
+        this.postNorm = postNorm;
+        this.o = o;
+        this.down = down;
+        this.qkv = new Linear[] {q, k, v};
+        this.gateUp = new Linear[] {gate, up};
+        this.cacheLayer = cacheLayer;
+    }
 
     /** Loads {@code p + "self_attn.*"}, {@code p + "mlp.*"} and both norms (e.g. {@code p = "model.layers.3."}). */
     static DecoderLayer load(WeightSource w, String p, DecoderConfig cfg, boolean quantize, int cacheLayer) {
@@ -37,8 +54,14 @@ record DecoderLayer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o,
 
     /** Weight bytes one forward pass reads. */
     long weightBytes() {
-        return q.weight().bytes() + k.weight().bytes() + v.weight().bytes() + o.weight().bytes()
-                + gate.weight().bytes() + up.weight().bytes() + down.weight().bytes();
+        long total = o.weight().bytes() + down.weight().bytes();
+        for (Linear l : qkv) {
+            total += l.weight().bytes();
+        }
+        for (Linear l : gateUp) {
+            total += l.weight().bytes();
+        }
+        return total;
     }
 
     /**
@@ -50,7 +73,7 @@ record DecoderLayer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o,
         int h = cfg.hiddenSize();
         int half = cfg.headDim() / 2;
         RmsNorm.apply(ws.x, inputNorm, cfg.rmsNormEps(), T, h, ws.xb);
-        Linear.applyAll(ws.pool, ws.xb, T, new Linear[] {q, k, v}, new float[][] {ws.q, ws.k, ws.v});
+        Linear.applyAll(ws.pool, ws.xb, T, qkv, ws.qkvOut);
         for (int t = 0; t < T; t++) {
             Rope.apply(ws.q, t * cfg.qDim(), cfg.numHeads(), cfg.headDim(), ws.cos, ws.sin, t * half);
             Rope.apply(ws.k, t * cfg.kvDim(), cfg.numKvHeads(), cfg.headDim(), ws.cos, ws.sin, t * half);
@@ -63,7 +86,7 @@ record DecoderLayer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o,
         o.apply(ws.pool, ws.attn, T, ws.o);
         DecoderWorkspace.addInPlace(ws.x, ws.o, T * h);
         RmsNorm.apply(ws.x, postNorm, cfg.rmsNormEps(), T, h, ws.xb);
-        Linear.applyAll(ws.pool, ws.xb, T, new Linear[] {gate, up}, new float[][] {ws.gate, ws.up});
+        Linear.applyAll(ws.pool, ws.xb, T, gateUp, ws.gateUpOut);
         Activations.siluMul(ws.gate, ws.up, T * cfg.intermediateSize());
         down.apply(ws.pool, ws.gate, T, ws.o);
         DecoderWorkspace.addInPlace(ws.x, ws.o, T * h);

@@ -21,6 +21,8 @@ final class DecoderWorkspace {
     private int capacity;
     /** Residual stream, normed input, projections and MLP buffers, {@code capacity} rows each. */
     float[] x, xb, q, k, v, attn, o, gate, up, cos, sin;
+    /** {@code {q, k, v}} and {@code {gate, up}}: the outputs of the fused projections. */
+    float[][] qkvOut, gateUpOut;
 
     DecoderWorkspace(DecoderConfig cfg, ComputePool pool) {
         this.cfg = cfg;
@@ -47,6 +49,8 @@ final class DecoderWorkspace {
         up = new float[c * cfg.intermediateSize()];
         cos = new float[c * cfg.headDim() / 2];
         sin = new float[c * cfg.headDim() / 2];
+        qkvOut = new float[][] {q, k, v};
+        gateUpOut = new float[][] {gate, up};
         capacity = c;
     }
 

@@ -31,7 +31,10 @@ import java.util.Arrays;
  */
 final class MllamaTextModel {
 
-    private record Mlp(Linear gate, Linear up, Linear down) {
+    private record Mlp(Linear gate, Linear up, Linear down, Linear[] gateUp) {
+        Mlp(Linear gate, Linear up, Linear down) {
+            this(gate, up, down, new Linear[] {gate, up});
+        }
     }
 
     private record CrossLayer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o, float[] qNorm,
@@ -261,7 +264,7 @@ final class MllamaTextModel {
         for (int i = 0; i < n; i++) {
             RmsNorm.row(ws.x, crossTokens[i] * h, norm, cfg.rmsNormEps(), h, ws.xb, i * h);
         }
-        Linear.applyAll(pool, ws.xb, n, new Linear[] {m.gate, m.up}, new float[][] {ws.gate, ws.up});
+        Linear.applyAll(pool, ws.xb, n, m.gateUp, ws.gateUpOut);
         Activations.siluMul(ws.gate, ws.up, n * cfg.intermediateSize());
         m.down.apply(pool, ws.gate, n, ws.o);
         for (int i = 0; i < n; i++) {
