@@ -7,7 +7,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -107,9 +106,6 @@ public final class RowDecoder {
         }
     }
 
-    /** Lanes from 8 on: the second quantisation block of a 64-value packed Q8_0 block. */
-    static final VectorMask<Float> HIGH8 = L == 16 ? VectorMask.fromLong(F, 0xFF00L) : null;
-
     /**
      * One Q8_0 row in 4-stream packed order: each value is {@code (float) q · scale}, the same
      * product as {@link #decodeRow}, so a packed dot product sums the same terms.
@@ -123,8 +119,8 @@ public final class RowDecoder {
         for (int j = 0; j < cols; j += 4 * L) {
             long b = sBase + j / DType.BLOCK;
             FloatVector s = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, b));
-            if (HIGH8 != null) {
-                s = s.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, b + 1), HIGH8);
+            if (VectorMath.WIDE) { // lanes from 8 on belong to the second quantisation block
+                s = s.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, b + 1), VectorMath.M8);
             }
             IntVector v = IntVector.fromMemorySegment(I, q, qBase + j, LE);
             ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
