@@ -1,7 +1,6 @@
 package dev.jnim.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -17,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiplies it with all T activation rows in a 4-rows × 4-tokens register tile. Batching wins
  * because the weight read, which dominates decode, is shared by every token of the step. A
  * single token (batch-1 decode) instead streams the weights straight from memory into four
- * row accumulators.
+ * row accumulators. Q8_0 matrices are stored in row panels and multiplied by {@link Q8Panels}.
  *
  * <p>Results are bit-identical whatever T and the thread split: every output element is one
  * vector FMA chain over the row in the same order, then the fixed-order {@link VectorMath#sum}.
@@ -71,7 +70,7 @@ public final class MatMul {
         }
     }
 
-    private enum Path { GEMV, TILES, SCRATCH }
+    private enum Path { GEMV, TILES, PANELS, SCRATCH }
 
     private static void multiply(ComputePool pool, float[] x, int T, Matrix[] ws, float[][] outs) {
         Matrix w0 = ws[0];
@@ -88,10 +87,15 @@ public final class MatMul {
             RowDecoder.packActivations(x, T, cols, streams, xs);
         }
         float[] xin = xs;
-        Path path = T == 1 && fusedGemv(w0) ? Path.GEMV
+        Path path = w0.dtype() == DType.Q8_0 ? Path.PANELS
+                : T == 1 && fusedGemv(w0) ? Path.GEMV
                 : tiled(w0, streams) ? Path.TILES
                 : Path.SCRATCH;
-        int unit = path == Path.SCRATCH && T > 8 ? 16 : 4; // weight rows per work item
+        int unit = switch (path) { // weight rows per work item
+            case PANELS -> Q8Panels.PANEL;
+            case SCRATCH -> T > 8 ? 16 : 4;
+            default -> 4;
+        };
         int[] first = new int[ws.length + 1]; // first work item of each matrix (in one token block)
         for (int i = 0; i < ws.length; i++) {
             first[i + 1] = first[i] + (ws[i].rows() + unit - 1) / unit;
@@ -99,10 +103,11 @@ public final class MatMul {
         int groups = first[ws.length];
         // Tiles go through the tokens in blocks of TOKEN_BLOCK (all weights for one block, then the
         // next), so the activations a tile reads stay in the core's caches however long the prompt.
-        int tokenBlocks = path == Path.TILES ? (T + TOKEN_BLOCK - 1) / TOKEN_BLOCK : 1;
+        int tokenBlocks = path == Path.TILES || path == Path.PANELS ? (T + TOKEN_BLOCK - 1) / TOKEN_BLOCK : 1;
         int grain = switch (path) {
             case GEMV -> 8;
             case TILES -> 4;
+            case PANELS -> T == 1 ? 2 : 1;
             case SCRATCH -> 1;
         };
         pool.parallelFor(tokenBlocks * groups, grain, (s, e) -> {
@@ -119,6 +124,8 @@ public final class MatMul {
                 switch (path) {
                     case GEMV -> gemvRows(w, r0, n, xin, outs[m]);
                     case TILES -> tiledRows(w, r0, n, xin, tb * TOKEN_BLOCK, Math.min(T, (tb + 1) * TOKEN_BLOCK), outs[m]);
+                    case PANELS -> Q8Panels.multiplyPanel(w, r0 / unit, xin, tb * TOKEN_BLOCK,
+                            Math.min(T, (tb + 1) * TOKEN_BLOCK), outs[m]);
                     case SCRATCH -> {
                         float[] scratch = scratch(unit * cols);
                         RowDecoder.decodePacked(w, r0, n, scratch);
@@ -131,10 +138,8 @@ public final class MatMul {
 
     /**
      * True when rows of {@code w} are multiplied in 4×4 register tiles straight from memory: packed
-     * BF16 rows (widened in registers) and float32 rows of whole vectors. Q8_0 batches take the
-     * scratch path: widening a Q8_0 vector costs four instructions, and in the SmolLM2-shaped model
-     * register tiles like the BF16 ones ran 30% slower than widening 4–16 rows once into
-     * scratch (batch-32 decode 175 vs 251 tokens/s, prefill 134 vs 194, same machine and hour).
+     * BF16 rows (widened in registers) and float32 rows of whole vectors. (Q8_0 has its own
+     * layout and kernel, {@link Q8Panels}.)
      */
     private static boolean tiled(Matrix w, int streams) {
         return VectorMath.WIDE && (w.dtype() == DType.BF16 && streams > 1 || w.dtype() == DType.F32 && w.cols() % L == 0);
@@ -161,8 +166,8 @@ public final class MatMul {
     private static boolean fusedGemv(Matrix w) {
         return switch (w.dtype()) {
             case F32 -> true;
-            case BF16, Q8_0 -> RowDecoder.packed(w);
-            case F16 -> false;
+            case BF16 -> RowDecoder.packed(w);
+            case F16, Q8_0 -> false;
         };
     }
 
@@ -181,7 +186,6 @@ public final class MatMul {
         }
         switch (w.dtype()) {
             case BF16 -> gemv4Bf16(w.data(), w.cols(), r0, x, out);
-            case Q8_0 -> gemv4Q8(w.data(), w.scales(), w.cols(), r0, x, out);
             default -> gemv4F32(w.data(), w.cols(), r0, x, out);
         }
     }
@@ -204,84 +208,6 @@ public final class MatMul {
             a1 = v1.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a1);
             a2 = v2.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a2);
             a3 = v3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a3);
-        }
-        if (VectorMath.WIDE) {
-            FloatVector xv = a0.blend(a1, VectorMath.M8)
-                    .add(a0.rearrange(VectorMath.S8).blend(a1.rearrange(VectorMath.S8), VectorMath.M8));
-            FloatVector yv = a2.blend(a3, VectorMath.M8)
-                    .add(a2.rearrange(VectorMath.S8).blend(a3.rearrange(VectorMath.S8), VectorMath.M8));
-            FloatVector z = xv.blend(yv, VectorMath.M4)
-                    .add(xv.rearrange(VectorMath.S4).blend(yv.rearrange(VectorMath.S4), VectorMath.M4));
-            z = z.add(z.rearrange(VectorMath.S2));
-            z = z.add(z.rearrange(VectorMath.S1));
-            out[r0] = z.lane(0);
-            out[r0 + 1] = z.lane(8);
-            out[r0 + 2] = z.lane(4);
-            out[r0 + 3] = z.lane(12);
-        } else {
-            store4(out, r0, a0, a1, a2, a3);
-        }
-    }
-
-    /**
-     * Four Q8_0 rows in 4-stream packed order (see {@link RowDecoder#streams}): each int lane holds
-     * four quants, sign-extended by shifts and converted in registers; every weight is
-     * {@code (float) q · scale} before its FMA, as in {@link RowDecoder#decodePacked}, so the sums
-     * are bit-identical to the scratch path that larger batches take.
-     */
-    private static void gemv4Q8(MemorySegment q, MemorySegment sc, int cols, int r0, float[] x, float[] out) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        long q0 = (long) r0 * cols, q1 = q0 + cols, q2 = q1 + cols, q3 = q2 + cols;
-        int blocks = cols / DType.BLOCK;
-        long s0 = (long) r0 * blocks, s1 = s0 + blocks, s2 = s1 + blocks, s3 = s2 + blocks;
-        for (int j = 0; j < cols; j += 4 * L) {
-            FloatVector x0 = FloatVector.fromArray(F, x, j);
-            FloatVector x1 = FloatVector.fromArray(F, x, j + L);
-            FloatVector x2 = FloatVector.fromArray(F, x, j + 2 * L);
-            FloatVector x3 = FloatVector.fromArray(F, x, j + 3 * L);
-            int b = j / DType.BLOCK;
-            FloatVector c0 = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s0 + b));
-            FloatVector c1 = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s1 + b));
-            FloatVector c2 = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s2 + b));
-            FloatVector c3 = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, s3 + b));
-            if (VectorMath.WIDE) {
-                c0 = c0.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, s0 + b + 1), VectorMath.M8);
-                c1 = c1.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, s1 + b + 1), VectorMath.M8);
-                c2 = c2.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, s2 + b + 1), VectorMath.M8);
-                c3 = c3.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, s3 + b + 1), VectorMath.M8);
-            }
-            IntVector v0 = IntVector.fromMemorySegment(I, q, q0 + j, LE);
-            IntVector v1 = IntVector.fromMemorySegment(I, q, q1 + j, LE);
-            IntVector v2 = IntVector.fromMemorySegment(I, q, q2 + j, LE);
-            IntVector v3 = IntVector.fromMemorySegment(I, q, q3 + j, LE);
-            a0 = ((FloatVector) v0.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c0).fma(x0, a0);
-            a1 = ((FloatVector) v1.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c1).fma(x0, a1);
-            a2 = ((FloatVector) v2.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c2).fma(x0, a2);
-            a3 = ((FloatVector) v3.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c3).fma(x0, a3);
-            a0 = ((FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c0).fma(x1, a0);
-            a1 = ((FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c1).fma(x1, a1);
-            a2 = ((FloatVector) v2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c2).fma(x1, a2);
-            a3 = ((FloatVector) v3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c3).fma(x1, a3);
-            a0 = ((FloatVector) v0.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c0).fma(x2, a0);
-            a1 = ((FloatVector) v1.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c1).fma(x2, a1);
-            a2 = ((FloatVector) v2.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c2).fma(x2, a2);
-            a3 = ((FloatVector) v3.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(c3).fma(x2, a3);
-            a0 = ((FloatVector) v0.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)).mul(c0).fma(x3, a0);
-            a1 = ((FloatVector) v1.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)).mul(c1).fma(x3, a1);
-            a2 = ((FloatVector) v2.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)).mul(c2).fma(x3, a2);
-            a3 = ((FloatVector) v3.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)).mul(c3).fma(x3, a3);
         }
         if (VectorMath.WIDE) {
             FloatVector xv = a0.blend(a1, VectorMath.M8)

@@ -7,9 +7,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * A weight matrix {@code [rows = out_features × cols = in_features]} as the linear layers use it
  * (HF Linear layout). Float dtypes point straight into the checkpoint mapping. {@link DType#Q8_0}
- * holds {@code rows·cols} int8 quants in {@code data} and one float32 scale per block of 32 in
- * {@code scales} (GGML's Q8_0 with an f32 instead of an f16 scale, and quants and scales in two
- * arrays so that the kernels read both with aligned vector loads).
+ * holds int8 quants in {@code data} and one float32 scale per block of 32 in {@code scales}
+ * (GGML's Q8_0 with an f32 instead of an f16 scale), both in the row-panel layout of
+ * {@link Q8Panels} that the kernels read with one vector load per column.
  */
 public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment data, MemorySegment scales) {
 
@@ -48,11 +48,16 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
 
     /** Bytes read from memory by one full pass over the matrix (what a decode step costs). */
     public long bytes() {
-        long quants = (long) rows * cols * dtype.elementBytes();
-        return dtype == DType.Q8_0 ? quants + (long) rows * (cols / DType.BLOCK) * 4 : quants;
+        if (dtype == DType.Q8_0) {
+            return Q8Panels.quantBytes(rows, cols) + Q8Panels.scaleCount(rows, cols) * 4;
+        }
+        return (long) rows * cols * dtype.elementBytes();
     }
 
-    /** Quantises a float matrix to Q8_0 (round to nearest, scale = max|x| / 127 per block of 32). */
+    /**
+     * Quantises a float matrix to Q8_0 (round to nearest, scale = max|x| / 127 per block of 32),
+     * stored in the layout of {@link Q8Panels}.
+     */
     public Matrix quantizeQ8_0() {
         if (dtype == DType.Q8_0) {
             return this;
@@ -61,9 +66,8 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
             throw new IllegalArgumentException(name + ": Q8_0 needs in_features divisible by 32, got " + cols);
         }
         Arena arena = Arena.ofAuto();
-        long n = (long) rows * cols;
-        MemorySegment q = arena.allocate(n, 64);
-        MemorySegment s = arena.allocate(n / DType.BLOCK * 4, 64);
+        MemorySegment q = arena.allocate(Q8Panels.quantBytes(rows, cols), 64); // zeroed: padding rows are 0
+        MemorySegment s = arena.allocate(Q8Panels.scaleCount(rows, cols) * 4, 64);
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
             RowDecoder.decodeScalar(this, r, row, 0);
@@ -74,11 +78,11 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
                 }
                 float scale = amax / 127f;
                 float inv = scale == 0 ? 0 : 1f / scale;
-                long blockIndex = (long) r * (cols / DType.BLOCK) + b;
-                s.setAtIndex(ValueLayout.JAVA_FLOAT, blockIndex, scale);
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, Q8Panels.scaleIndex(r, b, cols), scale);
                 for (int j = 0; j < DType.BLOCK; j++) {
-                    int v = Math.round(row[b * DType.BLOCK + j] * inv);
-                    q.set(ValueLayout.JAVA_BYTE, blockIndex * DType.BLOCK + j, (byte) Math.max(-127, Math.min(127, v)));
+                    int c = b * DType.BLOCK + j;
+                    int v = Math.round(row[c] * inv);
+                    q.set(ValueLayout.JAVA_BYTE, Q8Panels.quantOffset(r, c, cols), (byte) Math.max(-127, Math.min(127, v)));
                 }
             }
         }

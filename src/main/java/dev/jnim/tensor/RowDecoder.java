@@ -3,7 +3,6 @@ package dev.jnim.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -12,7 +11,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Widens rows of a {@link Matrix} to float32, with Vector API paths for BF16 and Q8_0 and a scalar
+ * Widens rows of a {@link Matrix} to float32, with Vector API paths for BF16 and a scalar
  * reference ({@link #decodeScalar}) that the tests compare against.
  */
 public final class RowDecoder {
@@ -21,8 +20,6 @@ public final class RowDecoder {
     private static final int L = F.length();
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(L * 32));
-    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
-    static final boolean BYTE_LANES_MATCH = B.length() == L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private RowDecoder() {
@@ -47,15 +44,13 @@ public final class RowDecoder {
      * order ({@link #packActivations}); this makes widening a shift per vector.
      * <ul>
      *   <li>BF16 rows (length a multiple of 2·L): 2 streams, the even then the odd elements.</li>
-     *   <li>Q8_0 rows (length a multiple of 4·L, 4·L = 32 or 64): 4 streams, one per byte of an
-     *       int lane, each sign-extended by two shifts; a block of 4·L values covers one or two
-     *       quantisation blocks (lanes below 8 and from 8 on when 4·L = 64).</li>
+     *   <li>Q8_0 matrices are stored in row panels ({@link Q8Panels}) and multiplied without
+     *       widened rows: 1.</li>
      * </ul>
      */
     public static int streams(Matrix w) {
         return switch (w.dtype()) {
             case BF16 -> w.cols() % (2 * L) == 0 ? 2 : 1;
-            case Q8_0 -> (4 * L == 32 || 4 * L == 64) && w.cols() % (4 * L) == 0 ? 4 : 1;
             default -> 1;
         };
     }
@@ -83,12 +78,6 @@ public final class RowDecoder {
     /** Like {@link #decode}, but in packed order when {@link #packed}{@code (w)}. */
     public static void decodePacked(Matrix w, int r0, int n, float[] dst) {
         int streams = streams(w);
-        if (streams == 4) {
-            for (int i = 0; i < n; i++) {
-                decodeQ8Packed(w, r0 + i, dst, i * w.cols());
-            }
-            return;
-        }
         if (streams == 1) {
             decode(w, r0, n, dst);
             return;
@@ -103,34 +92,6 @@ public final class RowDecoder {
                 v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, off + j);
                 v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().intoArray(dst, off + j + L);
             }
-        }
-    }
-
-    /**
-     * One Q8_0 row in 4-stream packed order: each value is {@code (float) q · scale}, the same
-     * product as {@link #decodeRow}, so a packed dot product sums the same terms.
-     */
-    private static void decodeQ8Packed(Matrix w, int row, float[] dst, int off) {
-        int cols = w.cols();
-        MemorySegment q = w.data();
-        MemorySegment sc = w.scales();
-        long qBase = (long) row * cols;
-        long sBase = (long) row * (cols / DType.BLOCK);
-        for (int j = 0; j < cols; j += 4 * L) {
-            long b = sBase + j / DType.BLOCK;
-            FloatVector s = FloatVector.broadcast(F, sc.getAtIndex(ValueLayout.JAVA_FLOAT, b));
-            if (VectorMath.WIDE) { // lanes from 8 on belong to the second quantisation block
-                s = s.blend(sc.getAtIndex(ValueLayout.JAVA_FLOAT, b + 1), VectorMath.M8);
-            }
-            IntVector v = IntVector.fromMemorySegment(I, q, qBase + j, LE);
-            ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, off + j);
-            ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, off + j + L);
-            ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, off + j + 2 * L);
-            ((FloatVector) v.lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, off + j + 3 * L);
         }
     }
 
@@ -159,26 +120,8 @@ public final class RowDecoder {
     }
 
     private static void decodeQ8(Matrix w, int row, float[] dst, int off) {
-        int cols = w.cols();
-        int blocks = cols / DType.BLOCK;
-        MemorySegment q = w.data();
-        MemorySegment sc = w.scales();
-        long qBase = (long) row * cols;
-        long sBase = (long) row * blocks;
-        for (int b = 0; b < blocks; b++) {
-            float scale = sc.getAtIndex(ValueLayout.JAVA_FLOAT, sBase + b);
-            int base = b * DType.BLOCK;
-            if (BYTE_LANES_MATCH && DType.BLOCK % L == 0) {
-                FloatVector sv = FloatVector.broadcast(F, scale);
-                for (int j = 0; j < DType.BLOCK; j += L) {
-                    ByteVector bv = ByteVector.fromMemorySegment(B, q, qBase + base + j, LE);
-                    ((FloatVector) bv.convertShape(VectorOperators.B2F, F, 0)).mul(sv).intoArray(dst, off + base + j);
-                }
-            } else {
-                for (int j = 0; j < DType.BLOCK; j++) {
-                    dst[off + base + j] = scale * q.get(ValueLayout.JAVA_BYTE, qBase + base + j);
-                }
-            }
+        for (int j = 0; j < w.cols(); j++) { // rows are spread over a panel: no contiguous vector to load
+            dst[off + j] = Q8Panels.weight(w, row, j);
         }
     }
 
@@ -193,8 +136,7 @@ public final class RowDecoder {
                 case F32 -> d.get(Tensor.F32_LE, i * 4);
                 case BF16 -> Float.intBitsToFloat((d.get(Tensor.I16_LE, i * 2) & 0xFFFF) << 16);
                 case F16 -> Float.float16ToFloat(d.get(Tensor.I16_LE, i * 2));
-                case Q8_0 -> w.scales().getAtIndex(ValueLayout.JAVA_FLOAT, i / DType.BLOCK)
-                        * d.get(ValueLayout.JAVA_BYTE, i);
+                case Q8_0 -> Q8Panels.weight(w, row, j);
             };
         }
     }
