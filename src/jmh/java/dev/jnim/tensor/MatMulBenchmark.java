@@ -61,9 +61,8 @@ public class MatMulBenchmark {
         InMemoryWeights src = new InMemoryWeights("bench");
         src.addRandom("w", d == DType.Q8_0 ? DType.BF16 : d, 0, 0.05, new SplittableRandom(1), rows, cols);
         w = Matrix.of(src.get("w"));
-        if (d == DType.Q8_0) {
-            w = w.quantizeQ8_0();
-        }
+        // As models load them: Q8_0 quantised, BF16 repacked into panels.
+        w = d == DType.Q8_0 ? w.quantizeQ8_0() : w.packPanels();
         x = new float[tokens * cols];
         SplittableRandom r = new SplittableRandom(2);
         for (int i = 0; i < x.length; i++) {

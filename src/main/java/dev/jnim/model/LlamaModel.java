@@ -53,7 +53,7 @@ public final class LlamaModel implements CausalLM {
             this.lmHead = w.linear(headName.substring(0, headName.length() - ".weight".length()),
                     cfg.vocabSize(), h, false, opts.quantize() != null);
         } else if (cfg.tieWordEmbeddings()) {
-            Matrix head = opts.quantize() != null ? embed.quantizeQ8_0() : embed;
+            Matrix head = opts.quantize() != null ? embed.quantizeQ8_0() : embed.packPanels();
             this.lmHead = new Linear(head, null);
         } else {
             throw new ModelException(w.origin() + ": missing tensor " + headName

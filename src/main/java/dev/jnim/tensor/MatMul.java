@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiplies it with all T activation rows in a 4-rows × 4-tokens register tile. Batching wins
  * because the weight read, which dominates decode, is shared by every token of the step. A
  * single token (batch-1 decode) instead streams the weights straight from memory into four
- * row accumulators. Q8_0 matrices are stored in row panels and multiplied by {@link Q8Panels}.
+ * row accumulators. Q8_0 matrices are stored in row panels and multiplied by {@link Panels}.
  *
  * <p>Results are bit-identical whatever T and the thread split: every output element is one
  * vector FMA chain over the row in the same order, then the fixed-order {@link VectorMath#sum}.
@@ -52,7 +52,7 @@ public final class MatMul {
             throw new IllegalArgumentException("one output per weight expected");
         }
         for (Matrix m : weights) {
-            if (m.dtype() != weights[0].dtype() || m.cols() != weights[0].cols()) {
+            if (m.dtype() != weights[0].dtype() || m.cols() != weights[0].cols() || m.panels() != weights[0].panels()) {
                 for (int i = 0; i < weights.length; i++) {
                     matmulAll(pool, x, T, new Matrix[] {weights[i]}, new float[][] {outs[i]});
                 }
@@ -87,12 +87,18 @@ public final class MatMul {
             RowDecoder.packActivations(x, T, cols, streams, xs);
         }
         float[] xin = xs;
-        Path path = w0.dtype() == DType.Q8_0 ? Path.PANELS
+        float[] xt = null;
+        if (w0.panels() && T >= Panels.WIDEN_ONCE) {
+            xt = interleavedBuffer(Panels.interleavedSize(T, cols));
+            Panels.interleave(x, T, cols, xt);
+        }
+        float[] xInterleaved = xt;
+        Path path = w0.panels() ? Path.PANELS
                 : T == 1 && fusedGemv(w0) ? Path.GEMV
                 : tiled(w0, streams) ? Path.TILES
                 : Path.SCRATCH;
         int unit = switch (path) { // weight rows per work item
-            case PANELS -> Q8Panels.PANEL;
+            case PANELS -> T >= Panels.WIDEN_ONCE ? 2 * Panels.PANEL : Panels.PANEL;
             case SCRATCH -> T > 8 ? 16 : 4;
             default -> 4;
         };
@@ -124,7 +130,7 @@ public final class MatMul {
                 switch (path) {
                     case GEMV -> gemvRows(w, r0, n, xin, outs[m]);
                     case TILES -> tiledRows(w, r0, n, xin, tb * TOKEN_BLOCK, Math.min(T, (tb + 1) * TOKEN_BLOCK), outs[m]);
-                    case PANELS -> Q8Panels.multiplyPanel(w, r0 / unit, xin, tb * TOKEN_BLOCK,
+                    case PANELS -> Panels.multiplyPanel(w, r0 / Panels.PANEL, unit > Panels.PANEL, xin, xInterleaved, tb * TOKEN_BLOCK,
                             Math.min(T, (tb + 1) * TOKEN_BLOCK), outs[m]);
                     case SCRATCH -> {
                         float[] scratch = scratch(unit * cols);
@@ -139,7 +145,7 @@ public final class MatMul {
     /**
      * True when rows of {@code w} are multiplied in 4×4 register tiles straight from memory: packed
      * BF16 rows (widened in registers) and float32 rows of whole vectors. (Q8_0 has its own
-     * layout and kernel, {@link Q8Panels}.)
+     * layout and kernel, {@link Panels}.)
      */
     private static boolean tiled(Matrix w, int streams) {
         return VectorMath.WIDE && (w.dtype() == DType.BF16 && streams > 1 || w.dtype() == DType.F32 && w.cols() % L == 0);
@@ -161,6 +167,16 @@ public final class MatMul {
             packedX = new float[n];
         }
         return packedX;
+    }
+
+    // The interleaved copy of the activations for panel kernels (same threading as packedX).
+    private static float[] interleavedX = new float[0];
+
+    private static float[] interleavedBuffer(int n) {
+        if (interleavedX.length < n) {
+            interleavedX = new float[n];
+        }
+        return interleavedX;
     }
 
     private static boolean fusedGemv(Matrix w) {

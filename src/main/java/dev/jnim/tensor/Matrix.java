@@ -9,9 +9,17 @@ import java.lang.foreign.ValueLayout;
  * (HF Linear layout). Float dtypes point straight into the checkpoint mapping. {@link DType#Q8_0}
  * holds int8 quants in {@code data} and one float32 scale per block of 32 in {@code scales}
  * (GGML's Q8_0 with an f32 instead of an f16 scale), both in the row-panel layout of
- * {@link Q8Panels} that the kernels read with one vector load per column.
+ * {@link Panels} that the kernels read with one vector load per column. BF16 weights of linear
+ * layers are repacked into the same kind of panels at load time ({@link #packPanels}); then
+ * {@code panels} is true.
  */
-public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment data, MemorySegment scales) {
+public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment data, MemorySegment scales,
+                     boolean panels) {
+
+    /** A matrix in the row-major layout of the checkpoint (or Q8_0, always in panels). */
+    public Matrix(String name, DType dtype, int rows, int cols, MemorySegment data, MemorySegment scales) {
+        this(name, dtype, rows, cols, data, scales, dtype == DType.Q8_0);
+    }
 
     public Matrix {
         if (rows <= 0 || cols <= 0) {
@@ -19,6 +27,9 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
         }
         if (dtype == DType.Q8_0 && (cols % DType.BLOCK != 0 || scales == null)) {
             throw new IllegalArgumentException(name + ": Q8_0 needs in_features divisible by 32 and scales");
+        }
+        if (panels != (dtype == DType.Q8_0) && !(panels && dtype == DType.BF16 && cols % 2 == 0)) {
+            throw new IllegalArgumentException(name + ": no panel layout for " + dtype + " " + rows + "x" + cols);
         }
     }
 
@@ -35,7 +46,7 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
             return this;
         }
         return new Matrix(name, dtype, rows, cols, MemorySegment.ofAddress(data.address()).reinterpret(data.byteSize()),
-                scales == null ? null : MemorySegment.ofAddress(scales.address()).reinterpret(scales.byteSize()));
+                scales == null ? null : MemorySegment.ofAddress(scales.address()).reinterpret(scales.byteSize()), panels);
     }
 
     /** Views a 2-D float tensor as a matrix. */
@@ -49,14 +60,36 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
     /** Bytes read from memory by one full pass over the matrix (what a decode step costs). */
     public long bytes() {
         if (dtype == DType.Q8_0) {
-            return Q8Panels.quantBytes(rows, cols) + Q8Panels.scaleCount(rows, cols) * 4;
+            return Panels.quantBytes(rows, cols) + Panels.scaleCount(rows, cols) * 4;
+        }
+        if (panels) {
+            return Panels.paddedRows(rows) * cols * 2;
         }
         return (long) rows * cols * dtype.elementBytes();
     }
 
     /**
+     * This BF16 matrix repacked into the panel layout of {@link Panels} (a copy in native memory;
+     * the checkpoint mapping is no longer read), or this matrix when it has no panel layout
+     * (other dtypes, an odd number of columns, or already packed).
+     */
+    public Matrix packPanels() {
+        if (dtype != DType.BF16 || panels || cols % 2 != 0) {
+            return this;
+        }
+        MemorySegment p = Arena.ofAuto().allocate(Panels.paddedRows(rows) * cols * 2, 64); // zeroed padding
+        for (int r = 0; r < rows; r++) {
+            long src = (long) r * cols * 2;
+            for (int c = 0; c < cols; c++) {
+                p.set(Tensor.I16_LE, Panels.bf16Offset(r, c, cols), data.get(Tensor.I16_LE, src + 2L * c));
+            }
+        }
+        return new Matrix(name, dtype, rows, cols, p, null, true);
+    }
+
+    /**
      * Quantises a float matrix to Q8_0 (round to nearest, scale = max|x| / 127 per block of 32),
-     * stored in the layout of {@link Q8Panels}.
+     * stored in the layout of {@link Panels}.
      */
     public Matrix quantizeQ8_0() {
         if (dtype == DType.Q8_0) {
@@ -66,11 +99,11 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
             throw new IllegalArgumentException(name + ": Q8_0 needs in_features divisible by 32, got " + cols);
         }
         Arena arena = Arena.ofAuto();
-        MemorySegment q = arena.allocate(Q8Panels.quantBytes(rows, cols), 64); // zeroed: padding rows are 0
-        MemorySegment s = arena.allocate(Q8Panels.scaleCount(rows, cols) * 4, 64);
+        MemorySegment q = arena.allocate(Panels.quantBytes(rows, cols), 64); // zeroed: padding rows are 0
+        MemorySegment s = arena.allocate(Panels.scaleCount(rows, cols) * 4, 64);
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
-            RowDecoder.decodeScalar(this, r, row, 0);
+            RowDecoder.decodeRow(this, r, row, 0);
             for (int b = 0; b < cols / DType.BLOCK; b++) {
                 float amax = 0;
                 for (int j = 0; j < DType.BLOCK; j++) {
@@ -78,11 +111,11 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
                 }
                 float scale = amax / 127f;
                 float inv = scale == 0 ? 0 : 1f / scale;
-                s.setAtIndex(ValueLayout.JAVA_FLOAT, Q8Panels.scaleIndex(r, b, cols), scale);
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, Panels.scaleIndex(r, b, cols), scale);
                 for (int j = 0; j < DType.BLOCK; j++) {
                     int c = b * DType.BLOCK + j;
                     int v = Math.round(row[c] * inv);
-                    q.set(ValueLayout.JAVA_BYTE, Q8Panels.quantOffset(r, c, cols), (byte) Math.max(-127, Math.min(127, v)));
+                    q.set(ValueLayout.JAVA_BYTE, Panels.quantOffset(r, c, cols), (byte) Math.max(-127, Math.min(127, v)));
                 }
             }
         }

@@ -44,11 +44,14 @@ public final class RowDecoder {
      * order ({@link #packActivations}); this makes widening a shift per vector.
      * <ul>
      *   <li>BF16 rows (length a multiple of 2·L): 2 streams, the even then the odd elements.</li>
-     *   <li>Q8_0 matrices are stored in row panels ({@link Q8Panels}) and multiplied without
+     *   <li>Q8_0 matrices are stored in row panels ({@link Panels}) and multiplied without
      *       widened rows: 1.</li>
      * </ul>
      */
     public static int streams(Matrix w) {
+        if (w.panels()) {
+            return 1;
+        }
         return switch (w.dtype()) {
             case BF16 -> w.cols() % (2 * L) == 0 ? 2 : 1;
             default -> 1;
@@ -100,8 +103,14 @@ public final class RowDecoder {
         int cols = w.cols();
         switch (w.dtype()) {
             case F32 -> MemorySegment.copy(w.data(), Tensor.F32_LE, (long) row * cols * 4, dst, off, cols);
-            case BF16 -> decodeBf16(w.data(), (long) row * cols * 2, cols, dst, off);
-            case Q8_0 -> decodeQ8(w, row, dst, off);
+            case BF16 -> {
+                if (w.panels()) {
+                    decodePanelRow(w, row, dst, off);
+                } else {
+                    decodeBf16(w.data(), (long) row * cols * 2, cols, dst, off);
+                }
+            }
+            case Q8_0 -> decodePanelRow(w, row, dst, off);
             case F16 -> decodeScalar(w, row, dst, off);
         }
     }
@@ -119,9 +128,9 @@ public final class RowDecoder {
         }
     }
 
-    private static void decodeQ8(Matrix w, int row, float[] dst, int off) {
+    private static void decodePanelRow(Matrix w, int row, float[] dst, int off) {
         for (int j = 0; j < w.cols(); j++) { // rows are spread over a panel: no contiguous vector to load
-            dst[off + j] = Q8Panels.weight(w, row, j);
+            dst[off + j] = Panels.weight(w, row, j);
         }
     }
 
@@ -132,11 +141,11 @@ public final class RowDecoder {
         long base = (long) row * cols;
         for (int j = 0; j < cols; j++) {
             long i = base + j;
-            dst[off + j] = switch (w.dtype()) {
+            dst[off + j] = w.panels() ? Panels.weight(w, row, j) : switch (w.dtype()) {
                 case F32 -> d.get(Tensor.F32_LE, i * 4);
                 case BF16 -> Float.intBitsToFloat((d.get(Tensor.I16_LE, i * 2) & 0xFFFF) << 16);
                 case F16 -> Float.float16ToFloat(d.get(Tensor.I16_LE, i * 2));
-                case Q8_0 -> Q8Panels.weight(w, row, j);
+                case Q8_0 -> throw new IllegalStateException("Q8_0 is stored in panels");
             };
         }
     }

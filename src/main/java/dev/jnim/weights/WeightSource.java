@@ -46,13 +46,12 @@ public interface WeightSource extends AutoCloseable {
 
     /**
      * The linear layer {@code prefix.weight} {@code [out × in]} with, if {@code withBias},
-     * {@code prefix.bias}; quantised to Q8_0 at load time when {@code quantize}.
+     * {@code prefix.bias}; quantised to Q8_0 at load time when {@code quantize}, else BF16 weights
+     * are repacked into the kernels' panel layout ({@link Matrix#packPanels}).
      */
     default Linear linear(String prefix, int out, int in, boolean withBias, boolean quantize) {
         Matrix m = Matrix.of(get(prefix + ".weight", out, in));
-        if (quantize) {
-            m = m.quantizeQ8_0();
-        }
+        m = quantize ? m.quantizeQ8_0() : m.packPanels();
         return new Linear(m, withBias ? get(prefix + ".bias", out).toFloatArray() : null);
     }
 

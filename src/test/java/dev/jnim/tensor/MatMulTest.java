@@ -129,4 +129,58 @@ class MatMulTest {
             assertThat(together[i]).as("matrix %d", i).isEqualTo(alone);
         }
     }
+
+    /** Rows of 1-3 panels with a partial last one; T below and above the interleaved-token path, with partial groups. */
+    @ParameterizedTest(name = "{0} rows={1} cols={2} T={3}")
+    @CsvSource({
+        "BF16, 16, 64, 1", "BF16, 33, 96, 3", "BF16, 50, 576, 11", "BF16, 47, 130, 12", "BF16, 70, 192, 37",
+        "BF16, 96, 64, 64", "BF16, 5, 32, 20",
+        "Q8_0, 17, 64, 12", "Q8_0, 70, 192, 37", "Q8_0, 5, 32, 20", "Q8_0, 96, 64, 70"})
+    void panelLayoutMatchesTheRowMajorMatrix(DType dtype, int rows, int cols, int T) {
+        Matrix rowMajor = random(dtype == DType.Q8_0 ? DType.F32 : dtype, rows, cols, 31);
+        Matrix w = dtype == DType.Q8_0 ? rowMajor.quantizeQ8_0() : rowMajor.packPanels();
+        assertThat(w.panels()).isTrue();
+        float[] a = new float[cols];
+        float[] b = new float[cols];
+        for (int r = 0; r < rows; r++) { // every element lands where the decoders look for it
+            RowDecoder.decodeRow(w, r, a, 0);
+            RowDecoder.decodeScalar(w, r, b, 0);
+            assertThat(a).isEqualTo(b);
+            if (dtype == DType.BF16) {
+                RowDecoder.decodeScalar(rowMajor, r, b, 0);
+                assertThat(a).isEqualTo(b);
+            }
+        }
+        float[] x = randomActivations(T * cols, 17);
+        float[] got = new float[T * rows];
+        float[] want = new float[T * rows];
+        MatMul.matmul(pool, x, T, w, got);
+        MatMul.reference(x, T, w, want);
+        for (int i = 0; i < want.length; i++) {
+            assertThat(got[i]).as("element %d", i).isCloseTo(want[i], org.assertj.core.data.Offset.offset(
+                    1e-5f * (1 + Math.abs(want[i])) * (float) Math.sqrt(cols)));
+        }
+        for (int t = 0; t < T; t++) { // and each token's bits do not depend on the batch around it
+            float[] one = new float[rows];
+            MatMul.matmul(pool, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, w, one);
+            assertThat(java.util.Arrays.copyOfRange(got, t * rows, (t + 1) * rows)).as("token %d", t).isEqualTo(one);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void packedAndRowMajorWeightsInOneCallEachGetTheirOwnKernel() {
+        int cols = 64;
+        Matrix packed = random(DType.BF16, 40, cols, 3).packPanels();
+        Matrix plain = random(DType.BF16, 24, cols, 4);
+        float[] x = randomActivations(13 * cols, 6);
+        float[][] together = {new float[13 * 40], new float[13 * 24]};
+        MatMul.matmulAll(pool, x, 13, new Matrix[] {packed, plain}, together);
+        float[] alone = new float[13 * 40];
+        MatMul.matmul(pool, x, 13, packed, alone);
+        assertThat(together[0]).isEqualTo(alone);
+        alone = new float[13 * 24];
+        MatMul.matmul(pool, x, 13, plain, alone);
+        assertThat(together[1]).isEqualTo(alone);
+        assertThat(packed.bytes()).isEqualTo(Panels.paddedRows(40) * cols * 2); // whole panels (48 rows with 16 lanes)
+    }
 }
