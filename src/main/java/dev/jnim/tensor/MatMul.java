@@ -98,7 +98,7 @@ public final class MatMul {
                 : tiled(w0, streams) ? Path.TILES
                 : Path.SCRATCH;
         int unit = switch (path) { // weight rows per work item
-            case PANELS -> T >= Panels.WIDEN_ONCE ? 2 * Panels.PANEL : Panels.PANEL;
+            case PANELS -> T >= Panels.WIDEN_ONCE ? 2 * Panels.PANEL : 4 * Panels.PANEL;
             case SCRATCH -> T > 8 ? 16 : 4;
             default -> 4;
         };
@@ -113,7 +113,7 @@ public final class MatMul {
         int grain = switch (path) {
             case GEMV -> 8;
             case TILES -> 4;
-            case PANELS -> T == 1 ? 2 : 1;
+            case PANELS -> 1;
             case SCRATCH -> 1;
         };
         pool.parallelFor(tokenBlocks * groups, grain, (s, e) -> {
@@ -130,7 +130,7 @@ public final class MatMul {
                 switch (path) {
                     case GEMV -> gemvRows(w, r0, n, xin, outs[m]);
                     case TILES -> tiledRows(w, r0, n, xin, tb * TOKEN_BLOCK, Math.min(T, (tb + 1) * TOKEN_BLOCK), outs[m]);
-                    case PANELS -> Panels.multiplyPanel(w, r0 / Panels.PANEL, unit > Panels.PANEL, xin, xInterleaved, tb * TOKEN_BLOCK,
+                    case PANELS -> Panels.multiplyPanel(w, r0 / Panels.PANEL, unit / Panels.PANEL, xin, xInterleaved, tb * TOKEN_BLOCK,
                             Math.min(T, (tb + 1) * TOKEN_BLOCK), outs[m]);
                     case SCRATCH -> {
                         float[] scratch = scratch(unit * cols);

@@ -104,13 +104,17 @@ final class Panels {
     /**
      * Tokens {@code [t0, t1)} times the rows of panel {@code panel}, into {@code out} (T rows of
      * {@code w.rows()}). {@code xt} is null or {@code x} {@link #interleave interleaved} (given from
-     * {@link #WIDEN_ONCE} tokens on; {@code t0} is then a multiple of {@link #GROUP}). With
-     * {@code pair} and {@code xt}, the next panel too (when there is one): two panels share each
-     * broadcast activation (measured 1.5x faster than one).
+     * {@link #WIDEN_ONCE} tokens on; {@code t0} is then a multiple of {@link #GROUP}). The call
+     * covers {@code span} panels from {@code panel} (fewer at the end of the matrix): with
+     * {@code xt}, two panels share each broadcast activation (measured 1.5x faster than one);
+     * for single tokens, four panels give four independent FMA chains (one alone is bound by the
+     * FMA latency, about 4 weights per cycle).
      */
-    static void multiplyPanel(Matrix w, int panel, boolean pair, float[] x, float[] xt, int t0, int t1, float[] out) {
+    static void multiplyPanel(Matrix w, int panel, int span, float[] x, float[] xt, int t0, int t1, float[] out) {
         if (!VECTOR) {
-            scalarPanel(w, panel, x, t0, t1, out);
+            for (int j = panel; j < Math.min(panel + span, panels(w.rows())); j++) {
+                scalarPanel(w, j, x, t0, t1, out);
+            }
             return;
         }
         int cols = w.cols();
@@ -124,7 +128,7 @@ final class Panels {
         int n = Math.min(PANEL, rows - r0);
         int t = t0;
         if (xt != null) {
-            boolean two = panel + 1 < panels(rows) && pair;
+            boolean two = panel + 1 < panels(rows) && span >= 2;
             float[] wf = scratch(two ? 2 * cols : cols);
             widen(w, panel, wf, 0);
             if (two) {
@@ -140,24 +144,110 @@ final class Panels {
             }
             return;
         }
-        if (q8) {
-            for (; t + 8 <= t1; t += 8) {
-                kernel8(q, sc, qBase, sBase, cols, x, t, out, rows, r0, n);
+        int np = Math.min(span, panels(rows) - panel);
+        int single = t; // first token left for the one-token kernels
+        for (int j = 0; j < np; j++) {
+            int rj = r0 + j * PANEL;
+            int nj = Math.min(PANEL, rows - rj);
+            long qj = qBase + (long) j * cols * PANEL * (q8 ? 1 : 2);
+            long sj = sBase + (long) j * (cols / BLOCK) * PANEL * 4;
+            int u = t0;
+            if (q8) {
+                for (; u + 8 <= t1; u += 8) {
+                    kernel8(q, sc, qj, sj, cols, x, u, out, rows, rj, nj);
+                }
+                for (; u + 4 <= t1; u += 4) {
+                    kernel4(q, sc, qj, sj, cols, x, u, out, rows, rj, nj);
+                }
+            } else {
+                for (; u + 4 <= t1; u += 4) {
+                    bf16Kernel4(q, qj, cols, x, u, out, rows, rj, nj);
+                }
             }
-            for (; t + 4 <= t1; t += 4) {
-                kernel4(q, sc, qBase, sBase, cols, x, t, out, rows, r0, n);
+            single = u;
+        }
+        for (t = single; t < t1; t++) {
+            if (np == 4) { // four independent FMA chains: one chain alone waits on the FMA latency
+                int n3 = Math.min(PANEL, rows - r0 - 3 * PANEL);
+                if (q8) {
+                    kernel1x4(q, sc, qBase, sBase, cols, x, t, out, rows, r0, n3);
+                } else {
+                    bf16Kernel1x4(q, qBase, cols, x, t, out, rows, r0, n3);
+                }
+                continue;
             }
-            for (; t < t1; t++) {
-                kernel1(q, sc, qBase, sBase, cols, x, t, out, rows, r0, n);
-            }
-        } else {
-            for (; t + 4 <= t1; t += 4) {
-                bf16Kernel4(q, qBase, cols, x, t, out, rows, r0, n);
-            }
-            for (; t < t1; t++) {
-                bf16Kernel1(q, qBase, cols, x, t, out, rows, r0, n);
+            for (int j = 0; j < np; j++) {
+                int rj = r0 + j * PANEL;
+                int nj = Math.min(PANEL, rows - rj);
+                if (q8) {
+                    kernel1(q, sc, qBase + (long) j * cols * PANEL, sBase + (long) j * (cols / BLOCK) * PANEL * 4, cols,
+                            x, t, out, rows, rj, nj);
+                } else {
+                    bf16Kernel1(q, qBase + (long) j * cols * PANEL * 2, cols, x, t, out, rows, rj, nj);
+                }
             }
         }
+    }
+
+    private static void kernel1x4(MemorySegment q, MemorySegment sc, long qBase, long sBase, int cols, float[] x, int t,
+                                  float[] out, int rows, int r0, int n3) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        long qs = (long) cols * PANEL;
+        long ss = (long) (cols / BLOCK) * PANEL * 4;
+        int x0 = t * cols;
+        for (int b = 0; b < cols; b += BLOCK) {
+            long so = sBase + (long) b / BLOCK * PANEL * 4;
+            FloatVector s0 = FloatVector.fromMemorySegment(F, sc, so, LE);
+            FloatVector s1 = FloatVector.fromMemorySegment(F, sc, so + ss, LE);
+            FloatVector s2 = FloatVector.fromMemorySegment(F, sc, so + 2 * ss, LE);
+            FloatVector s3 = FloatVector.fromMemorySegment(F, sc, so + 3 * ss, LE);
+            for (int k = b; k < b + BLOCK; k++) {
+                long qo = qBase + (long) k * PANEL;
+                FloatVector xb = FloatVector.broadcast(F, x[x0 + k]);
+                a0 = ((FloatVector) ByteVector.fromMemorySegment(B, q, qo, LE)
+                        .convertShape(VectorOperators.B2F, F, 0)).mul(s0).fma(xb, a0);
+                a1 = ((FloatVector) ByteVector.fromMemorySegment(B, q, qo + qs, LE)
+                        .convertShape(VectorOperators.B2F, F, 0)).mul(s1).fma(xb, a1);
+                a2 = ((FloatVector) ByteVector.fromMemorySegment(B, q, qo + 2 * qs, LE)
+                        .convertShape(VectorOperators.B2F, F, 0)).mul(s2).fma(xb, a2);
+                a3 = ((FloatVector) ByteVector.fromMemorySegment(B, q, qo + 3 * qs, LE)
+                        .convertShape(VectorOperators.B2F, F, 0)).mul(s3).fma(xb, a3);
+            }
+        }
+        int o = t * rows + r0;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + PANEL);
+        a2.intoArray(out, o + 2 * PANEL);
+        a3.intoArray(out, o + 3 * PANEL, F.indexInRange(0, n3));
+    }
+
+    private static void bf16Kernel1x4(MemorySegment q, long qBase, int cols, float[] x, int t, float[] out, int rows,
+                                      int r0, int n3) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        long ps = (long) cols * PANEL * 2;
+        int x0 = t * cols;
+        for (int c = 0; c < cols; c += 2) {
+            long qo = qBase + (long) c * PANEL * 2;
+            FloatVector xe = FloatVector.broadcast(F, x[x0 + c]);
+            FloatVector xo = FloatVector.broadcast(F, x[x0 + c + 1]);
+            IntVector v0 = IntVector.fromMemorySegment(I, q, qo, LE);
+            IntVector v1 = IntVector.fromMemorySegment(I, q, qo + ps, LE);
+            IntVector v2 = IntVector.fromMemorySegment(I, q, qo + 2 * ps, LE);
+            IntVector v3 = IntVector.fromMemorySegment(I, q, qo + 3 * ps, LE);
+            a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a0);
+            a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a1);
+            a2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a2);
+            a3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a3);
+            a0 = v0.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a0);
+            a1 = v1.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a1);
+            a2 = v2.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a2);
+            a3 = v3.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(xo, a3);
+        }
+        int o = t * rows + r0;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + PANEL);
+        a2.intoArray(out, o + 2 * PANEL);
+        a3.intoArray(out, o + 3 * PANEL, F.indexInRange(0, n3));
     }
 
     /** Panel {@code panel} of {@code w} as floats, column by column, into {@code wf} from {@code off}. */
