@@ -494,26 +494,15 @@ final class Panels {
             }
         }
         int o = t * rows + r0;
-        if (n == PANEL) {
-            a0.intoArray(out, o);
-            a1.intoArray(out, o + rows);
-            a2.intoArray(out, o + 2 * rows);
-            a3.intoArray(out, o + 3 * rows);
-            a4.intoArray(out, o + 4 * rows);
-            a5.intoArray(out, o + 5 * rows);
-            a6.intoArray(out, o + 6 * rows);
-            a7.intoArray(out, o + 7 * rows);
-        } else {
-            VectorMask<Float> m = F.indexInRange(0, n);
-            a0.intoArray(out, o, m);
-            a1.intoArray(out, o + rows, m);
-            a2.intoArray(out, o + 2 * rows, m);
-            a3.intoArray(out, o + 3 * rows, m);
-            a4.intoArray(out, o + 4 * rows, m);
-            a5.intoArray(out, o + 5 * rows, m);
-            a6.intoArray(out, o + 6 * rows, m);
-            a7.intoArray(out, o + 7 * rows, m);
-        }
+        VectorMask<Float> m = F.indexInRange(0, n); // all lanes but a last panel's padding
+        a0.intoArray(out, o, m);
+        a1.intoArray(out, o + rows, m);
+        a2.intoArray(out, o + 2 * rows, m);
+        a3.intoArray(out, o + 3 * rows, m);
+        a4.intoArray(out, o + 4 * rows, m);
+        a5.intoArray(out, o + 5 * rows, m);
+        a6.intoArray(out, o + 6 * rows, m);
+        a7.intoArray(out, o + 7 * rows, m);
     }
 
     private static void kernel4(MemorySegment q, MemorySegment sc, long qBase, long sBase, int cols, float[] x, int t,
@@ -532,18 +521,11 @@ final class Panels {
             }
         }
         int o = t * rows + r0;
-        if (n == PANEL) {
-            a0.intoArray(out, o);
-            a1.intoArray(out, o + rows);
-            a2.intoArray(out, o + 2 * rows);
-            a3.intoArray(out, o + 3 * rows);
-        } else {
-            VectorMask<Float> m = F.indexInRange(0, n);
-            a0.intoArray(out, o, m);
-            a1.intoArray(out, o + rows, m);
-            a2.intoArray(out, o + 2 * rows, m);
-            a3.intoArray(out, o + 3 * rows, m);
-        }
+        VectorMask<Float> m = F.indexInRange(0, n); // all lanes but a last panel's padding
+        a0.intoArray(out, o, m);
+        a1.intoArray(out, o + rows, m);
+        a2.intoArray(out, o + 2 * rows, m);
+        a3.intoArray(out, o + 3 * rows, m);
     }
 
     private static void kernel1(MemorySegment q, MemorySegment sc, long qBase, long sBase, int cols, float[] x, int t,
@@ -558,12 +540,7 @@ final class Panels {
                 a0 = v.fma(FloatVector.broadcast(F, x[x0 + k]), a0);
             }
         }
-        int o = t * rows + r0;
-        if (n == PANEL) {
-            a0.intoArray(out, o);
-        } else {
-            a0.intoArray(out, o, F.indexInRange(0, n));
-        }
+        a0.intoArray(out, t * rows + r0, F.indexInRange(0, n));
     }
 
     /** The same arithmetic without vectors (narrow machines): per row, {@code fma(scale · q, x, acc)} in column order. */
