@@ -16,10 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  * multiplies it with all T activation rows in a 4-rows × 4-tokens register tile. Batching wins
  * because the weight read, which dominates decode, is shared by every token of the step. A
  * single token (batch-1 decode) instead streams the weights straight from memory into four
- * row accumulators. Q8_0 matrices are stored in row panels and multiplied by {@link Panels}.
+ * row accumulators. Matrices in row panels (Q8_0, and BF16 linear layers as loaded) are
+ * multiplied by {@link Panels} instead; the paths here serve the rest (F32 and F16 weights, BF16
+ * matrices that are not linear layers, such as patch embeddings).
  *
  * <p>Results are bit-identical whatever T and the thread split: every output element is one
- * vector FMA chain over the row in the same order, then the fixed-order {@link VectorMath#sum}.
+ * vector FMA chain over the row in the same order, then the fixed-order {@link VectorMath#sum}
+ * (in {@link Panels}, one FMA chain per lane).
  *
  * <p>Threading: called by one thread at a time (the pool's driver), like {@link ComputePool}.
  */
