@@ -78,10 +78,11 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
             return this;
         }
         MemorySegment p = Arena.ofAuto().allocate(Panels.paddedRows(rows) * cols * 2, 64); // zeroed padding
+        ValueLayout.OfInt pair = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int r = 0; r < rows; r++) {
             long src = (long) r * cols * 2;
-            for (int c = 0; c < cols; c++) {
-                p.set(Tensor.I16_LE, Panels.bf16Offset(r, c, cols), data.get(Tensor.I16_LE, src + 2L * c));
+            for (int c = 0; c < cols; c += 2) { // columns c and c+1 of a row are one int lane of the panel
+                p.set(pair, Panels.bf16Offset(r, c, cols), data.get(pair, src + 2L * c));
             }
         }
         return new Matrix(name, dtype, rows, cols, p, null, true);
