@@ -358,7 +358,12 @@ final class Panels {
         return (T + GROUP - 1) / GROUP * GROUP * cols;
     }
 
-    /** One group of interleaved tokens times two widened panels (the second at {@code cols·PANEL} in {@code wf}). */
+    /**
+     * One group of interleaved tokens times two widened panels (the second at {@code cols·PANEL} in
+     * {@code wf}). Keep this body as small as it is: C1 gives up on larger vector kernels ("out of
+     * virtual registers"; tried: 16 tokens, and sums continued across column chunks), and the
+     * boxing interim code then ran for minutes before C2 took over.
+     */
     private static void floatKernel2x8(float[] wf, int cols, float[] xt, int xOff, float[] out, int t, int nt, int rows,
                                        int r0, int n2) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
