@@ -35,10 +35,11 @@ import scenes  # noqa: E402
 from model import Llava, init_weights  # noqa: E402
 
 SEED = 1234
+VISION_SEED = 4321
 REG_WEIGHT = 0.1
 AUX_WEIGHT = 0.5
-IMAGE_SIZE = 64
-PATCH = 16
+IMAGE_SIZE = 96
+PATCH = 32
 IMAGE_TOKENS = (IMAGE_SIZE // PATCH) ** 2
 SPECIALS = ["<|pad|>", "<|end|>", "<|user|>", "<|assistant|>", "<image>"]
 MEAN = [0.48145466, 0.4578275, 0.40821073]
@@ -188,6 +189,98 @@ def make_batch(step, batch_size, tok):
     return ids, pixels, mask, labels, aux
 
 
+_worker_tok = None
+
+
+def _produce(kind, step, batch_size):
+    """Runs in the data worker: one batch as NumPy arrays (rendering overlaps the training step)."""
+    if kind == "vision":
+        return tuple(t.numpy() for t in make_vision_batch(step, batch_size))
+    return tuple(t.numpy() for t in make_batch(step, batch_size, _worker_tok))
+
+
+class Prefetcher:
+    """Builds the batch of step k+1 in a forked worker process while step k trains. The batch of a step depends
+    only on its seed, so the data (and the run) is the same with or without it."""
+
+    def __init__(self, tok):
+        global _worker_tok
+        import multiprocessing
+        _worker_tok = tok
+        self.pool = multiprocessing.get_context("fork").Pool(1)
+        self.pending = None
+
+    def get(self, kind, step, batch_size, next_step):
+        key = (kind, step, batch_size)
+        if self.pending is not None and self.pending[0] == key:
+            arrays = self.pending[1].get()
+        else:
+            arrays = _produce(kind, step, batch_size)
+        self.pending = None
+        if next_step is not None:
+            nkind, nstep, nbatch = next_step
+            self.pending = ((nkind, nstep, nbatch), self.pool.apply_async(_produce, (nkind, nstep, nbatch)))
+        return tuple(torch.from_numpy(a) for a in arrays)
+
+
+def make_vision_batch(step, batch_size):
+    """Stage 1 data: images and their per-patch targets only (no text), from the same kind of scenes."""
+    rng = random.Random(VISION_SEED * 1_000_003 + step)
+    pixels, aux = [], []
+    for _ in range(batch_size):
+        sc = scenes.sample_scene(rng)
+        pixels.append(preprocess(scenes.render(sc, rng)))
+        aux.append(patch_labels(sc))
+    return torch.from_numpy(np.stack(pixels)), torch.from_numpy(np.stack(aux))
+
+
+def aux_losses(aux_head, feats, aux):
+    """Cross-entropy of the per-patch shape, colour and digit heads, and their accuracies on patches that hold
+    an object (shape, colour) or a digit."""
+    a = aux_head(feats)
+    ns, nc = len(AUX_SHAPES), len(AUX_COLOURS)
+    heads = [(a[..., :ns], aux[..., 0]), (a[..., ns:ns + nc], aux[..., 1]), (a[..., ns + nc:], aux[..., 2])]
+    loss = sum(torch.nn.functional.cross_entropy(x.reshape(-1, x.shape[-1]), y.reshape(-1)) for x, y in heads)
+    acc = []
+    with torch.no_grad():
+        for x, y in heads:
+            m = y > 0
+            acc.append(((x.argmax(-1) == y) & m).sum().item() / max(1, m.sum().item()))
+    return loss, acc
+
+
+def vision_holdout(n=256):
+    """Fixed held-out renders for stage 1's accuracy (a seed no training batch uses)."""
+    rng = random.Random(SEED + 7)
+    pixels, aux = [], []
+    for _ in range(n):
+        sc = scenes.sample_scene(rng, text_prob=0.5)
+        pixels.append(preprocess(scenes.render(sc, rng)))
+        aux.append(patch_labels(sc))
+    return torch.from_numpy(np.stack(pixels)), torch.from_numpy(np.stack(aux))
+
+
+def turn_weights(labels):
+    """Per-token loss weights that give every answer the same weight, 1/len(answer) on each of its tokens: with a
+    plain token mean the long descriptions (~25 tokens, mostly predictable wording) outweigh the one-word answers
+    that need the model to find one object in the image (colour, shape, position), and the decoder sat for 500+
+    steps on a plateau where it read only how many objects there are and the background."""
+    w = torch.zeros(labels.shape, dtype=torch.float32)
+    lab = (labels != -100).tolist()
+    for i, row in enumerate(lab):
+        j = 0
+        while j < len(row):
+            if row[j]:
+                k = j
+                while k < len(row) and row[k]:
+                    k += 1
+                w[i, j:k] = 1.0 / (k - j)
+                j = k
+            else:
+                j += 1
+    return w
+
+
 def lr_at(step, total, peak, warmup=100):
     if step < warmup:
         return peak * (step + 1) / warmup
@@ -198,13 +291,20 @@ def lr_at(step, total, peak, warmup=100):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--steps", type=int, default=1300)
+    ap.add_argument("--vision-steps", type=int, default=1500, help="most steps of stage 1 (vision tower alone)")
+    ap.add_argument("--vision-batch", type=int, default=128)
+    ap.add_argument("--vision-lr", type=float, default=2e-3)
+    ap.add_argument("--vision-target", type=float, default=0.99,
+                    help="stage 1 ends early once held-out per-patch shape and colour accuracy both reach this")
+    ap.add_argument("--steps", type=int, default=2500, help="steps of stage 2 (the whole LLaVA on questions)")
     ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--turn-weighted-from", type=int, default=0,
+                    help="stage 2 step from which every answer weighs the same in the loss (before: every token)")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--stop-after", type=int, default=None,
-                    help="end (and export) after this many steps of the --steps schedule")
+                    help="end (and export) after this many steps of the stage 2 schedule")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     random.seed(SEED)
@@ -213,6 +313,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     tok = build_tokenizer()
+    prefetch = Prefetcher(tok)  # forked before torch starts its thread pool
     config = build_config(len(tok.vocab), tok)
     model = Llava(config)
     init_weights(model, SEED)
@@ -225,58 +326,140 @@ def main():
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embedding" not in n and "embed_tokens" not in n]
     rest = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embedding" not in n and "embed_tokens" not in n)]
     rest += list(aux_head.parameters())
+    # One optimizer for both stages: in stage 1 only the tower and the aux head have gradients, and AdamW skips
+    # parameters without one.
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": rest, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98), eps=1e-8)
     ckpt = os.path.join(args.out, "ckpt.pt")
-    start, elapsed, history = 0, 0.0, []
+    # state: stage 1 steps done (vision_done), whether stage 1 is over, stage 2 steps done (step)
+    st = {"vision_done": 0, "vision_over": False, "step": 0, "elapsed": 0.0, "busy": 0.0, "cpu": 0.0,
+          "history": [], "vision_history": []}
     if os.path.exists(ckpt):
-        st = torch.load(ckpt)
-        model.load_state_dict(st["model"])
-        aux_head.load_state_dict(st["aux_head"])
-        opt.load_state_dict(st["opt"])
-        start, elapsed, history = st["step"], st["elapsed"], st["history"]
-        print(f"resumed at step {start}", flush=True)
+        saved = torch.load(ckpt)
+        model.load_state_dict(saved["model"])
+        aux_head.load_state_dict(saved["aux_head"])
+        opt.load_state_dict(saved["opt"])
+        st = saved["state"]
+        print(f"resumed at stage 1 step {st['vision_done']} (over: {st['vision_over']}), stage 2 step {st['step']}",
+              flush=True)
     model.train()
-    t0 = time.time() - elapsed
-    ema = None
-    end = args.steps if args.stop_after is None else min(args.steps, args.stop_after)
-    for step in range(start, end):
-        ids, pixels, mask, labels, aux = make_batch(step, args.batch, tok)
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, args.steps, args.lr)
-        logits, feats, proj = model(ids, pixels, mask, return_features=True)
-        ce = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]),
-                                               labels[:, 1:].reshape(-1), ignore_index=-100)
+    tower = model.vision_tower.vision_model
+
+    def save():
+        torch.save({"model": model.state_dict(), "aux_head": aux_head.state_dict(), "opt": opt.state_dict(),
+                    "state": st}, ckpt + ".tmp")
+        os.replace(ckpt + ".tmp", ckpt)
+
+    # Time accounting. `busy` sums the step times, a step that took more than 5x the median of the last ones
+    # (the process was stopped, or the machine was taken by something else for a while) counting as the median.
+    recent = []
+
+    def account(t_start, c_start):
+        dt = time.time() - t_start
+        med = sorted(recent)[len(recent) // 2] if len(recent) >= 5 else dt
+        recent.append(dt)
+        del recent[:-50]
+        st["elapsed"] += dt
+        st["busy"] += dt if dt <= 5 * med else med
+        st["cpu"] += time.process_time() - c_start
+
+    def reg_term(feats, proj=None):
         # LLaVA reads the vision tower before any final norm, so nothing bounds the scale of its features.
         # Without this penalty Adam let the CLIP residual stream drift to norms of ~500 (projected ~1000 vs
         # text embeddings ~0.3): image tokens became one huge common vector, vision gradients vanished
         # (~1e-5) and the model only ever learnt the background colour. Keep per-token mean squares <= 1.
-        reg = (torch.relu(feats.pow(2).mean(-1) - 1).mean() + torch.relu(proj.pow(2).mean(-1) - 1).mean())
-        a = aux_head(feats)
-        ns, nc = len(AUX_SHAPES), len(AUX_COLOURS)
-        aux_loss = (torch.nn.functional.cross_entropy(a[..., :ns].reshape(-1, ns), aux[..., 0].reshape(-1))
-                    + torch.nn.functional.cross_entropy(a[..., ns:ns + nc].reshape(-1, nc), aux[..., 1].reshape(-1))
-                    + torch.nn.functional.cross_entropy(a[..., ns + nc:].reshape(-1, len(AUX_DIGITS)), aux[..., 2].reshape(-1)))
-        loss = ce + REG_WEIGHT * reg + AUX_WEIGHT * aux_loss
+        r = torch.relu(feats.pow(2).mean(-1) - 1).mean()
+        return r if proj is None else r + torch.relu(proj.pow(2).mean(-1) - 1).mean()
+
+    # Stage 1: the vision tower and the per-patch head alone, on large batches (10 tokens per image, no decoder).
+    if not st["vision_over"]:
+        hold_pixels, hold_aux = vision_holdout()
+        vparams = list(tower.parameters()) + list(aux_head.parameters())
+        data_s = comp_s = 0.0
+        while st["vision_done"] < args.vision_steps:
+            step = st["vision_done"]
+            t_start, c_start = time.time(), time.process_time()
+            nxt = ("vision", step + 1, args.vision_batch) if step + 1 < args.vision_steps else ("joint", 0, args.batch)
+            pixels, aux = prefetch.get("vision", step, args.vision_batch, nxt)
+            t_data = time.time()
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step, args.vision_steps, args.vision_lr, warmup=50)
+            feats = tower.hidden_states(pixels)[config["vision_feature_layer"]][:, 1:]
+            aux_loss, acc = aux_losses(aux_head, feats, aux)
+            reg = reg_term(feats)
+            loss = aux_loss + REG_WEIGHT * reg
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(vparams, 1.0)
+            opt.step()
+            data_s += t_data - t_start
+            comp_s += time.time() - t_data
+            account(t_start, c_start)
+            st["vision_done"] = step + 1
+            st["vision_history"].append(aux_loss.item())
+            if step % 10 == 0:
+                print(f"vision step {step} aux {aux_loss.item():.4f} acc shape/colour/digit "
+                      f"{acc[0]:.3f}/{acc[1]:.3f}/{acc[2]:.3f} reg {reg.item():.4f} "
+                      f"lr {lr_at(step, args.vision_steps, args.vision_lr, warmup=50):.2e} "
+                      f"data {data_s:.0f}s compute {comp_s:.0f}s busy {st['busy']:.0f}s", flush=True)
+            if (step + 1) % args.ckpt_every == 0 or step + 1 == args.vision_steps:
+                tower.eval()
+                with torch.no_grad():
+                    hf = tower.hidden_states(hold_pixels)[config["vision_feature_layer"]][:, 1:]
+                    _, hacc = aux_losses(aux_head, hf, hold_aux)
+                tower.train()
+                print(f"vision held-out step {step + 1}: shape {hacc[0]:.4f} colour {hacc[1]:.4f} digit {hacc[2]:.4f}",
+                      flush=True)
+                st["vision_heldout"] = hacc
+                if min(hacc[0], hacc[1]) >= args.vision_target:
+                    break
+                save()
+        st["vision_over"] = True
+        save()
+        print(f"stage 1 done after {st['vision_done']} steps, busy {st['busy']:.0f}s", flush=True)
+
+    # Stage 2: the whole LLaVA on question/answer turns, keeping the per-patch term and the feature-scale bound.
+    ema = None
+    end = args.steps if args.stop_after is None else min(args.steps, args.stop_after)
+    history = st["history"]
+    while st["step"] < end:
+        step = st["step"]
+        t_start, c_start = time.time(), time.process_time()
+        ids, pixels, mask, labels, aux = prefetch.get("joint", step, args.batch,
+                                                      ("joint", step + 1, args.batch) if step + 1 < end else None)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args.steps, args.lr)
+        logits, feats, proj = model(ids, pixels, mask, return_features=True)
+        tok_ce = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]),
+                                                   labels[:, 1:].reshape(-1), ignore_index=-100, reduction="none")
+        tgt = labels[:, 1:].reshape(-1)
+        ce = tok_ce.sum() / (tgt != -100).sum()  # the answer loss per token (what the log reports)
+        w = turn_weights(labels)[:, 1:].reshape(-1) if step >= args.turn_weighted_from else (tgt != -100).float()
+        answer_loss = (tok_ce * w).sum() / w.sum()
+        reg = reg_term(feats, proj)
+        aux_loss, _ = aux_losses(aux_head, feats, aux)
+        loss = answer_loss + REG_WEIGHT * reg + AUX_WEIGHT * aux_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        account(t_start, c_start)
+        st["step"] = step + 1
         lv = ce.item()
         ema = lv if ema is None else 0.95 * ema + 0.05 * lv
         history.append(lv)
         if step % 10 == 0 or step == end - 1:
-            el = time.time() - t0
             print(f"step {step} loss {lv:.4f} ema {ema:.4f} aux {aux_loss.item():.4f} reg {reg.item():.4f} "
                   f"feat_rms {feats.pow(2).mean().sqrt().item():.2f} lr {lr_at(step, args.steps, args.lr):.2e} "
-                  f"elapsed {el:.0f}s {(step + 1 - start) / max(1e-9, el - elapsed):.3f} steps/s", flush=True)
+                  f"busy {st['busy']:.0f}s elapsed {st['elapsed']:.0f}s", flush=True)
         if (step + 1) % args.ckpt_every == 0 or step == end - 1:
-            torch.save({"model": model.state_dict(), "aux_head": aux_head.state_dict(), "opt": opt.state_dict(), "step": step + 1,
-                        "elapsed": time.time() - t0, "history": history}, ckpt + ".tmp")
-            os.replace(ckpt + ".tmp", ckpt)
-    total = time.time() - t0
+            save()
     final = float(np.mean(history[-50:])) if history else float("nan")
-    stats = {"steps": end, "schedule_steps": args.steps, "batch": args.batch, "params": n_params, "train_seconds": round(total, 1),
+    stats = {"vision_steps": st["vision_done"], "vision_batch": args.vision_batch,
+             "vision_heldout_shape_colour_digit": [round(x, 4) for x in st.get("vision_heldout", [])],
+             "steps": end, "schedule_steps": args.steps, "batch": args.batch, "params": n_params,
+             "train_seconds": round(st["busy"], 1), "train_seconds_wall": round(st["elapsed"], 1),
+             "train_cpu_seconds": round(st["cpu"], 1),
              "final_loss_mean_last_50": round(final, 4), "threads": args.threads, "seed": SEED,
              "torch": torch.__version__}
     print(json.dumps(stats), flush=True)

@@ -37,13 +37,13 @@ public record Scene(String background, List<SceneObject> objects, Optional<Digit
         List<SceneObject> objects = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             objects.add(new SceneObject(shapes.get(i), palette.get(rng.nextInt(palette.size())), slots.get(i),
-                    uniform(rng, 0.20, 0.30), uniform(rng, -0.05, 0.05), uniform(rng, -0.05, 0.05),
+                    uniform(rng, 0.20, 0.28), uniform(rng, -0.03, 0.03), uniform(rng, -0.03, 0.03),
                     uniform(rng, -12, 12)));
         }
         Optional<Digit> digit = Optional.empty();
         if (rng.nextDouble() < digitProbability) {
             digit = Optional.of(new Digit(Integer.toString(rng.nextInt(10)), palette.get(rng.nextInt(palette.size())),
-                    slots.get(n), uniform(rng, 0.22, 0.30), uniform(rng, -0.04, 0.04), uniform(rng, -0.04, 0.04)));
+                    slots.get(n), uniform(rng, 0.20, 0.28), uniform(rng, -0.03, 0.03), uniform(rng, -0.03, 0.03)));
         }
         return new Scene(bg, objects, digit);
     }

@@ -34,14 +34,17 @@ public final class SceneVocabulary {
     /** Slots in reading order (the order a description lists objects in). */
     public static final List<String> SLOTS = List.of("top", "left", "centre", "right", "bottom");
 
-    /** Slot centre as a fraction of the image, x then y. */
+    /**
+     * Slot centre as a fraction of the image, x then y: the centres of the cells of a 3x3 grid (1/6, 1/2, 5/6),
+     * which is the demo model's patch grid, so that each object lies inside one patch.
+     */
     public static double[] slotCentre(String slot) {
         return switch (slot) {
-            case "top" -> new double[] {0.5, 0.2};
-            case "left" -> new double[] {0.2, 0.5};
+            case "top" -> new double[] {0.5, 1.0 / 6};
+            case "left" -> new double[] {1.0 / 6, 0.5};
             case "centre" -> new double[] {0.5, 0.5};
-            case "right" -> new double[] {0.8, 0.5};
-            case "bottom" -> new double[] {0.5, 0.8};
+            case "right" -> new double[] {5.0 / 6, 0.5};
+            case "bottom" -> new double[] {0.5, 5.0 / 6};
             default -> throw new IllegalArgumentException("unknown slot " + slot);
         };
     }

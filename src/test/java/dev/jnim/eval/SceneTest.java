@@ -56,9 +56,11 @@ class SceneTest {
             Scene s = new Scene("white", List.of(obj(shape, "blue", "left"), obj("circle", "red", "right")), Optional.empty());
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.png(s)));
             assertThat(img.getWidth()).isEqualTo(128);
-            // Slot centres: left (0.2, 0.5), right (0.8, 0.5); every shape covers its centre.
-            assertThat(SceneRenderer.pixel(img, 26, 64)).as(shape).isEqualTo(SceneVocabulary.COLOURS.get("blue"));
-            assertThat(SceneRenderer.pixel(img, 102, 64)).isEqualTo(SceneVocabulary.COLOURS.get("red"));
+            // Slot centres: left (1/6, 1/2), right (5/6, 1/2); every shape covers its centre.
+            assertThat(SceneRenderer.pixel(img, 21, 64)).as(shape).isEqualTo(SceneVocabulary.COLOURS.get("blue"));
+            assertThat(SceneRenderer.pixel(img, 107, 64)).isEqualTo(SceneVocabulary.COLOURS.get("red"));
+            // ... and stays inside its cell of the 3x3 grid (the model's patches): the centre cell is background.
+            assertThat(SceneRenderer.pixel(img, 64, 64)).isEqualTo(SceneVocabulary.BACKGROUNDS.get("white"));
             assertThat(SceneRenderer.pixel(img, 64, 10)).isEqualTo(SceneVocabulary.BACKGROUNDS.get("white"));
         }
         assertThatThrownBy(() -> new SceneRenderer(8)).isInstanceOf(IllegalArgumentException.class);
