@@ -46,15 +46,21 @@ class MatMulTest {
         "Q8_0, 36, 64, 1", "Q8_0, 38, 1536, 1", "Q8_0, 40, 96, 1", "Q8_0, 64, 576, 5", "Q8_0, 21, 160, 64"})
     void vectorKernelMatchesScalarReference(DType dtype, int rows, int cols, int T) {
         Matrix w = dtype == DType.Q8_0 ? random(DType.F32, rows, cols, 7).quantizeQ8_0() : random(dtype, rows, cols, 7);
-        float[] x = randomActivations(T * cols, 11);
-        float[] got = new float[T * rows];
-        float[] want = new float[T * rows];
+        assertMatchesReference(w, randomActivations(T * cols, 11), T);
+    }
+
+    /** Multiplies on the pool and checks every element against the scalar double-precision reference; returns the result. */
+    private static float[] assertMatchesReference(Matrix w, float[] x, int T) {
+        int cols = w.cols();
+        float[] got = new float[T * w.rows()];
+        float[] want = new float[T * w.rows()];
         MatMul.matmul(pool, x, T, w, got);
         MatMul.reference(x, T, w, want);
         for (int i = 0; i < want.length; i++) {
             assertThat(got[i]).as("element %d", i).isCloseTo(want[i], org.assertj.core.data.Offset.offset(
                     1e-5f * (1 + Math.abs(want[i])) * (float) Math.sqrt(cols)));
         }
+        return got;
     }
 
     @ParameterizedTest(name = "cols={0}")
@@ -152,14 +158,7 @@ class MatMulTest {
             }
         }
         float[] x = randomActivations(T * cols, 17);
-        float[] got = new float[T * rows];
-        float[] want = new float[T * rows];
-        MatMul.matmul(pool, x, T, w, got);
-        MatMul.reference(x, T, w, want);
-        for (int i = 0; i < want.length; i++) {
-            assertThat(got[i]).as("element %d", i).isCloseTo(want[i], org.assertj.core.data.Offset.offset(
-                    1e-5f * (1 + Math.abs(want[i])) * (float) Math.sqrt(cols)));
-        }
+        float[] got = assertMatchesReference(w, x, T);
         for (int t = 0; t < T; t++) { // and each token's bits do not depend on the batch around it
             float[] one = new float[rows];
             MatMul.matmul(pool, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, w, one);
