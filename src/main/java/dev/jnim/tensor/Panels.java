@@ -81,6 +81,16 @@ final class Panels {
         return (long) panels(rows) * PANEL * (cols / BLOCK);
     }
 
+    /** Bytes of one panel's weights: {@code PANEL·cols} quants (Q8_0) or BF16 values. */
+    private static long panelBytes(Matrix w) {
+        return (long) w.cols() * PANEL * w.dtype().elementBytes();
+    }
+
+    /** Bytes of one panel's Q8_0 scales: a vector per block of 32 columns. */
+    private static long panelScaleBytes(int cols) {
+        return (long) (cols / BLOCK) * PANEL * 4;
+    }
+
     /** Byte offset of the quant of ({@code row}, {@code col}). */
     static long quantOffset(int row, int col, int cols) {
         return ((long) (row / PANEL) * cols + col) * PANEL + row % PANEL;
@@ -122,8 +132,10 @@ final class Panels {
         boolean q8 = w.dtype() == DType.Q8_0;
         MemorySegment q = w.data();
         MemorySegment sc = w.scales();
-        long qBase = q8 ? (long) panel * cols * PANEL : (long) panel * cols * PANEL * 2;
-        long sBase = (long) panel * (cols / BLOCK) * PANEL * 4;
+        long pb = panelBytes(w);
+        long sb = panelScaleBytes(cols);
+        long qBase = panel * pb;
+        long sBase = panel * sb;
         int r0 = panel * PANEL;
         int n = Math.min(PANEL, rows - r0);
         int t = t0;
@@ -149,8 +161,8 @@ final class Panels {
         for (int j = 0; j < np; j++) {
             int rj = r0 + j * PANEL;
             int nj = Math.min(PANEL, rows - rj);
-            long qj = qBase + (long) j * cols * PANEL * (q8 ? 1 : 2);
-            long sj = sBase + (long) j * (cols / BLOCK) * PANEL * 4;
+            long qj = qBase + j * pb;
+            long sj = sBase + j * sb;
             int u = t0;
             if (q8) {
                 for (; u + 8 <= t1; u += 8) {
@@ -180,10 +192,9 @@ final class Panels {
                 int rj = r0 + j * PANEL;
                 int nj = Math.min(PANEL, rows - rj);
                 if (q8) {
-                    kernel1(q, sc, qBase + (long) j * cols * PANEL, sBase + (long) j * (cols / BLOCK) * PANEL * 4, cols,
-                            x, t, out, rows, rj, nj);
+                    kernel1(q, sc, qBase + j * pb, sBase + j * sb, cols, x, t, out, rows, rj, nj);
                 } else {
-                    bf16Kernel1(q, qBase + (long) j * cols * PANEL * 2, cols, x, t, out, rows, rj, nj);
+                    bf16Kernel1(q, qBase + j * pb, cols, x, t, out, rows, rj, nj);
                 }
             }
         }
@@ -254,9 +265,9 @@ final class Panels {
     private static void widen(Matrix w, int panel, float[] wf, int off) {
         int cols = w.cols();
         if (w.dtype() == DType.Q8_0) {
-            widenQ8(w.data(), w.scales(), (long) panel * cols * PANEL, (long) panel * (cols / BLOCK) * PANEL * 4, cols, wf, off);
+            widenQ8(w.data(), w.scales(), panel * panelBytes(w), panel * panelScaleBytes(cols), cols, wf, off);
         } else {
-            widenBf16(w.data(), (long) panel * cols * PANEL * 2, cols, wf, off);
+            widenBf16(w.data(), panel * panelBytes(w), cols, wf, off);
         }
     }
 
