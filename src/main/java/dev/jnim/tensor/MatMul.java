@@ -86,13 +86,13 @@ public final class MatMul {
         float[] xs = x;
         int streams = RowDecoder.streams(w0);
         if (streams > 1) {
-            xs = packedBuffer(T * cols);
+            xs = activationCopy(T * cols);
             RowDecoder.packActivations(x, T, cols, streams, xs);
         }
         float[] xin = xs;
         float[] xt = null;
         if (w0.panels() && T >= Panels.WIDEN_ONCE) {
-            xt = interleavedBuffer(Panels.interleavedSize(T, cols));
+            xt = activationCopy(Panels.interleavedSize(T, cols)); // panels have one stream: the copy is free
             Panels.interleave(x, T, cols, xt);
         }
         float[] xInterleaved = xt;
@@ -162,24 +162,15 @@ public final class MatMul {
         return holder[0];
     }
 
-    // The packed copy of the activations; matmul is driven by one thread at a time (see ComputePool).
-    private static float[] packedX = new float[0];
+    // The reordered copy of the activations (packed streams, or interleaved tokens for panels; one
+    // call needs at most one); matmul is driven by one thread at a time (see ComputePool).
+    private static float[] activationCopy = new float[0];
 
-    private static float[] packedBuffer(int n) {
-        if (packedX.length < n) {
-            packedX = new float[n];
+    private static float[] activationCopy(int n) {
+        if (activationCopy.length < n) {
+            activationCopy = new float[n];
         }
-        return packedX;
-    }
-
-    // The interleaved copy of the activations for panel kernels (same threading as packedX).
-    private static float[] interleavedX = new float[0];
-
-    private static float[] interleavedBuffer(int n) {
-        if (interleavedX.length < n) {
-            interleavedX = new float[n];
-        }
-        return interleavedX;
+        return activationCopy;
     }
 
     private static boolean fusedGemv(Matrix w) {
