@@ -64,8 +64,10 @@ black or grey picture, sometimes with a digit written on it. Ask it "What colour
   width {td}; RMSNorm, RoPE, SiLU MLP, GQA);
   byte-level BPE tokenizer with {vocab} tokens learnt from the question/answer corpus.
 - Training: from scratch on procedurally generated scenes, AdamW, in two stages: {vision_steps} steps of the
-  vision tower alone on {vision_batch} scenes each (a per-patch shape, colour and digit head, not exported), then
-  {steps} steps of the whole model on {batch} scenes each (4-8 question/answer turns, loss on the answers);
+  vision tower alone on {vision_batch} scenes each (a per-patch shape, colour, digit and position head, not
+  exported), then {steps} steps of the projector and decoder (tower frozen) on {batch} scenes each (4-8
+  question/answer turns, loss on the answers, plus two training-only terms: image tokens that predict their own
+  words, and attention targets that teach one head per way of naming an object where to look);
   on {threads} CPU threads in {train_seconds} s with torch {torch}; mean loss over the last 50 steps
   {final_loss_mean_last_50}. Seed {seed}.
 - Recipe: `tools/demo-model/` in the jnim repository (`train.py` with its defaults); re-running it reproduces this

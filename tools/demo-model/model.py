@@ -122,6 +122,8 @@ class LlamaAttention(nn.Module):
         self.k_proj = nn.Linear(d, self.kv * self.hd, bias=False)
         self.v_proj = nn.Linear(d, self.kv * self.hd, bias=False)
         self.o_proj = nn.Linear(self.h * self.hd, d, bias=False)
+        self.keep_probs = False  # training keeps one layer's attention weights (see train.lookup_loss)
+        self.probs = None
 
     def forward(self, x, cos, sin, mask):
         b, n, _ = x.shape
@@ -135,6 +137,8 @@ class LlamaAttention(nn.Module):
         v = v.repeat_interleave(rep, dim=1)
         s = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd) + mask
         a = torch.softmax(s.float(), dim=-1).to(q.dtype)
+        if self.keep_probs:
+            self.probs = a
         return self.o_proj((a @ v).transpose(1, 2).reshape(b, n, self.h * self.hd))
 
 
