@@ -37,7 +37,6 @@ from model import Llava, init_weights  # noqa: E402
 SEED = 1234
 VISION_SEED = 4321
 REG_WEIGHT = 0.1
-AUX_WEIGHT = 0.5
 IMAGE_SIZE = 96
 PATCH = 32
 IMAGE_TOKENS = (IMAGE_SIZE // PATCH) ** 2
@@ -514,13 +513,13 @@ def main():
         st["busy"] += dt if dt <= 5 * med else med
         st["cpu"] += time.process_time() - c_start
 
-    def reg_term(feats, proj=None):
+    def reg_term(x):
         # LLaVA reads the vision tower before any final norm, so nothing bounds the scale of its features.
         # Without this penalty Adam let the CLIP residual stream drift to norms of ~500 (projected ~1000 vs
         # text embeddings ~0.3): image tokens became one huge common vector, vision gradients vanished
-        # (~1e-5) and the model only ever learnt the background colour. Keep per-token mean squares <= 1.
-        r = torch.relu(feats.pow(2).mean(-1) - 1).mean()
-        return r if proj is None else r + torch.relu(proj.pow(2).mean(-1) - 1).mean()
+        # (~1e-5) and the model only ever learnt the background colour. Keep per-token mean squares <= 1
+        # (of the tower's features in stage 1, of the projected image tokens in stage 2).
+        return torch.relu(x.pow(2).mean(-1) - 1).mean()
 
     # Stage 1: the vision tower and the per-patch head alone, on large batches (10 tokens per image, no decoder).
     if not st["vision_over"]:
@@ -595,7 +594,7 @@ def main():
         ce = tok_ce.sum() / (tgt != -100).sum()  # the answer loss per token (what the log reports)
         w = turn_weights(labels)[:, 1:].reshape(-1) if step >= args.turn_weighted_from else (tgt != -100).float()
         answer_loss = (tok_ce * w).sum() / w.sum()
-        reg = torch.relu(proj.pow(2).mean(-1) - 1).mean()
+        reg = reg_term(proj)
         align = align_loss(model, words, proj, aux)
         lookup = lookup_loss(model, looks)
         loss = answer_loss + REG_WEIGHT * reg + args.align_weight * align + args.lookup_weight * lookup
