@@ -162,19 +162,25 @@ def token_finder(ids, tok):
     return lambda c: max(i for i, st in enumerate(starts) if st <= c)
 
 
-def question_word(sc, kind, question, turn_ids, tok):
-    """Index in `turn_ids` (the user turn, before the image is expanded) of the word that names the object a
-    one-object question is about: its shape, or its colour for a shape question; None for other questions."""
+def named_object(sc, kind, question):
+    """The object a one-object question is about, named by its shape (colour and position questions) or by its
+    colour (shape questions); None for other questions."""
     words = question.rstrip("?").split()
     if kind in ("colour", "position"):
-        word = next(o["shape"] for o in sc["objects"] if o["shape"] in words)
-    elif kind == "shape":
-        word = next(o["colour"] for o in sc["objects"] if o["colour"] in words)
-    else:
+        return next(o for o in sc["objects"] if o["shape"] in words)
+    if kind == "shape":
+        return next(o for o in sc["objects"] if o["colour"] in words)
+    return None
+
+
+def question_word(sc, kind, question, turn_ids, tok):
+    """Index in `turn_ids` (the user turn, before the image is expanded) of the word that names the object a
+    one-object question is about (its shape, or its colour for a shape question); None for other questions."""
+    obj = named_object(sc, kind, question)
+    if obj is None:
         return None
-    text = tok.decode(turn_ids)
-    return token_finder(turn_ids, tok)(text.index(" " + word + (" " if kind == "position" and "located" in words
-                                                                 else "?")) + 1)
+    word = obj["colour"] if kind == "shape" else obj["shape"]
+    return token_finder(turn_ids, tok)(tok.decode(turn_ids).index(" " + word) + 1)
 
 
 # Attention heads of decoder layer LOOK_LAYER taught to find an object, one per way of naming it: by its shape,
@@ -189,11 +195,9 @@ def answer_looks(sc, kind, question, answer, answer_ids, tok):
     <where>", in slot order: its colour word looks at the next object in that order, its shape word at the object
     of the colour just said, the word after the shape (at/on/in, which depends on the slot) at the object of that
     shape; and the digit at the digit."""
-    words = question.rstrip("?").split()
-    if kind in ("colour", "position"):
-        return [(0, patch_of(next(o for o in sc["objects"] if o["shape"] in words)), BY_SHAPE)]
-    if kind == "shape":
-        return [(0, patch_of(next(o for o in sc["objects"] if o["colour"] in words)), BY_COLOUR)]
+    obj = named_object(sc, kind, question)
+    if obj is not None:
+        return [(0, patch_of(obj), BY_COLOUR if kind == "shape" else BY_SHAPE)]
     if kind == "number":
         return [(0, patch_of(sc["text"]), BY_ORDER)]
     if kind != "describe":
@@ -384,8 +388,6 @@ def lookup_loss(model, looks):
     stayed at chance between two or three objects (colour 42-46%, shape 36-45% from step 400 to 800); with
     targets in layer 1 only, questions that name the object by its colour stayed at chance until layer 0 was
     taught to bring that word to where the answer starts."""
-    if looks.shape[0] == 0:
-        return torch.zeros(())
     loss = 0.0
     for layer in (0, LOOK_LAYER):
         sel = looks[looks[:, 4] == layer]
