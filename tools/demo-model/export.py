@@ -55,16 +55,17 @@ A tiny vision-language model ({params:,} parameters, bf16) that jnim ships as it
 that `./jnim serve` answers real questions about images on a machine with no network. It knows one small
 world only: 1-3 flat shapes (circle, square, triangle, star, cross, diamond) in ten colours (red, orange,
 yellow, green, blue, purple, pink, brown, black, white) at the top, left, centre, right or bottom of a white,
-black or grey picture, sometimes with a digit written on it. Ask it "What colour is the star?",
-"Which shape is red?", "Where is the circle?", "How many shapes are there?", "What number is written?",
-"What colour is the background?" or "Describe the image.". Anything else gets a confident wrong answer.
+black or grey picture, sometimes with a digit or a short word ({words}) written
+on it. Ask it "What colour is the star?", "Which shape is red?", "Where is the circle?", "How many shapes are
+there?", "What number is written?", "What word is written?", "What colour is the background?" or "Describe the
+image.". Anything else gets a confident wrong answer.
 
 - Architecture: LLaVA-1.5 (`LlavaForConditionalGeneration`): CLIP-style ViT ({image}x{image} input, {patch}x{patch}
   patches, {tokens} image tokens, {vl} layers of width {vd}), GELU MLP projector, Llama-style decoder ({tl} layers of
   width {td}; RMSNorm, RoPE, SiLU MLP, GQA);
   byte-level BPE tokenizer with {vocab} tokens learnt from the question/answer corpus.
 - Training: from scratch on procedurally generated scenes, AdamW, in two stages: {vision_steps} steps of the
-  vision tower alone on {vision_batch} scenes each (a per-patch shape, colour, digit and position head, not
+  vision tower alone on {vision_batch} scenes each (a per-patch shape, colour, text and position head, not
   exported), then {steps} steps of the projector and decoder (tower frozen) on {batch} scenes each (4-8
   question/answer turns, loss on the answers, plus two training-only terms: image tokens that predict their own
   words, and attention targets that teach one head per way of naming an object where to look);
@@ -161,7 +162,8 @@ def export(model, config, tok, out, stats, preprocess, user_turn, image_tokens, 
         vc, tc = config["vision_config"], config["text_config"]
         f.write(MODEL_CARD.format(params=n_params, vocab=len(tok.vocab), image=vc["image_size"], patch=vc["patch_size"],
                                   tokens=image_tokens, vl=vc["num_hidden_layers"], vd=vc["hidden_size"],
-                                  tl=tc["num_hidden_layers"], td=tc["hidden_size"], **stats_defaults(stats)))
+                                  tl=tc["num_hidden_layers"], td=tc["hidden_size"], words=", ".join(scenes.WORDS),
+                                  **stats_defaults(stats)))
     golden_case(model, config, tok, os.path.join(out, "golden"), preprocess, user_turn, image_tokens)
     for f in ("config.json", "model.safetensors", "preprocessor_config.json"):
         shutil.copy(os.path.join(d, f), os.path.join(out, "golden", f))

@@ -52,7 +52,7 @@ def main():
     right, asked = collections.Counter(), collections.Counter()
     wrong = []
     for _ in range(args.scenes):
-        sc = scenes.sample_scene(rng)
+        sc = scenes.sample_scene(rng, text_prob=0.5)
         pixels = torch.from_numpy(train.preprocess(scenes.render(sc, rng, size=128)))[None]
         for kind, q, a in scenes.qa_pairs(sc, random.Random(0)):
             got = answer(model, tok, pixels, q)

@@ -47,11 +47,17 @@ SLOT_ORDER = ["top", "left", "centre", "right", "bottom"]
 SLOT_PHRASE = {"top": "at the top", "left": "on the left", "centre": "in the centre",
                "right": "on the right", "bottom": "at the bottom"}
 
+# Short words a scene may have written on it instead of a digit: three capitals, none a shape or colour name.
+WORDS = ["SUN", "CAT", "DOG", "BOX", "HAT", "CUP", "KEY", "MAP"]
+# A word's font size relative to a digit's, so that its three letters fit in one patch as a digit does.
+WORD_SCALE = 0.5
+
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
 def sample_scene(rng: random.Random, text_prob=0.3):
-    """A scene: background, 1-3 objects with distinct shapes in distinct slots, maybe one digit."""
+    """A scene: background, 1-3 objects with distinct shapes in distinct slots, maybe one text item in another slot:
+    a digit or a short word (even odds)."""
     bg = rng.choice(list(BACKGROUNDS))
     n = rng.choice([1, 2, 3])
     slots = rng.sample(SLOT_ORDER, n + 1)
@@ -70,7 +76,9 @@ def sample_scene(rng: random.Random, text_prob=0.3):
         })
     text = None
     if rng.random() < text_prob:
-        text = {"digit": str(rng.randrange(10)), "colour": rng.choice(palette), "slot": slots[n],
+        kind = "number" if rng.random() < 0.5 else "word"
+        label = str(rng.randrange(10)) if kind == "number" else rng.choice(WORDS)
+        text = {"text": label, "kind": kind, "colour": rng.choice(palette), "slot": slots[n],
                 "size": rng.uniform(0.20, 0.28), "dx": rng.uniform(-0.03, 0.03), "dy": rng.uniform(-0.03, 0.03)}
     return {"background": bg, "objects": objects, "text": text}
 
@@ -138,8 +146,8 @@ def render(scene, rng: random.Random, size=None):
     t = scene["text"]
     if t is not None:
         fx, fy = SLOTS[t["slot"]]
-        px = max(6, int(t["size"] * s))
-        d.text(((fx + t["dx"]) * s, (fy + t["dy"]) * s), t["digit"], fill=_jitter(COLOURS[t["colour"]], rng, 25),
+        px = max(6, int(t["size"] * s * (WORD_SCALE if t["kind"] == "word" else 1.0)))
+        d.text(((fx + t["dx"]) * s, (fy + t["dy"]) * s), t["text"], fill=_jitter(COLOURS[t["colour"]], rng, 25),
                font=_font(px), anchor="mm")
     if ss > 1:
         img = img.resize((size, size), Image.BOX)
@@ -169,7 +177,7 @@ def describe(scene):
     s = s[0].upper() + s[1:] + "."
     t = scene["text"]
     if t is not None:
-        s += f" The number {t['digit']} is written {SLOT_PHRASE[t['slot']]}."
+        s += f" The {t['kind']} {t['text']} is written {SLOT_PHRASE[t['slot']]}."
     s += f" The background is {scene['background']}."
     return s
 
@@ -179,6 +187,7 @@ SHAPE_Q = ["What shape is {}?", "Which shape is {}?"]
 POS_Q = ["Where is the {}?", "Where is the {} located?"]
 COUNT_Q = ["How many shapes are there?", "How many objects are there?", "How many shapes are in the image?"]
 NUM_Q = ["What number is written?", "Which number is shown?"]
+WORD_Q = ["What word is written?", "Which word is written?"]
 DESC_Q = ["Describe the image.", "Describe this image.", "What is in the image?"]
 BG_Q = ["What colour is the background?", "What color is the background?"]
 
@@ -193,8 +202,9 @@ def qa_pairs(scene, rng: random.Random):
         if sum(1 for p in objs if p["colour"] == o["colour"]) == 1:
             out.append(("shape", rng.choice(SHAPE_Q).format(o["colour"]), o["shape"]))
     out.append(("count", rng.choice(COUNT_Q), str(len(objs))))
-    if scene["text"] is not None:
-        out.append(("number", rng.choice(NUM_Q), scene["text"]["digit"]))
+    t = scene["text"]
+    if t is not None:
+        out.append((t["kind"], rng.choice(NUM_Q if t["kind"] == "number" else WORD_Q), t["text"]))
     out.append(("background", rng.choice(BG_Q), scene["background"]))
     out.append(("describe", rng.choice(DESC_Q), describe(scene)))
     return out

@@ -121,11 +121,12 @@ def user_turn(q, image):
 GRID = IMAGE_SIZE // PATCH
 AUX_SHAPES = ["none"] + scenes.SHAPES
 AUX_COLOURS = ["none"] + list(scenes.COLOURS)
-AUX_DIGITS = ["none"] + [str(d) for d in range(10)]
+AUX_TEXTS = ["none"] + [str(d) for d in range(10)] + scenes.WORDS  # what a text item says: a digit or a word
 
 
 def patch_labels(sc):
-    """Per patch: shape, colour and digit of the object whose centre lies in it ("none" elsewhere).
+    """Per patch: shape and colour of the object, or what the text item says, whose centre lies in it ("none"
+    elsewhere).
 
     Training-only deep supervision of the vision tower (a linear head that is not exported): trained only
     through the decoder, the tower sat for 700+ steps on a plateau where every image token carried the
@@ -133,19 +134,19 @@ def patch_labels(sc):
     lab = np.zeros((GRID * GRID, 3), dtype=np.int64)
     items = [(o, o["shape"], o["colour"], None) for o in sc["objects"]]
     if sc["text"] is not None:
-        items.append((sc["text"], None, None, sc["text"]["digit"]))
-    for it, shape, colour, digit in items:
+        items.append((sc["text"], None, None, sc["text"]["text"]))
+    for it, shape, colour, text in items:
         k = patch_of(it)
         if shape is not None:
             lab[k, 0] = AUX_SHAPES.index(shape)
             lab[k, 1] = AUX_COLOURS.index(colour)
         else:
-            lab[k, 2] = AUX_DIGITS.index(digit)
+            lab[k, 2] = AUX_TEXTS.index(text)
     return lab
 
 
 def patch_of(item):
-    """The patch (row-major on the grid) that holds the centre of a scene object or digit."""
+    """The patch (row-major on the grid) that holds the centre of a scene object or text item."""
     fx, fy = scenes.SLOTS[item["slot"]]
     col = min(GRID - 1, max(0, int((fx + item["dx"]) * GRID)))
     row = min(GRID - 1, max(0, int((fy + item["dy"]) * GRID)))
@@ -191,14 +192,14 @@ BY_SHAPE, BY_COLOUR, BY_ORDER = 0, 1, 2
 def answer_looks(sc, kind, question, answer, answer_ids, tok):
     """Where an answer needs to look: (index of an answer token, patch that holds what it names, head). A one-word
     answer about one object looks at it from its first token: named by its shape (colour and position questions)
-    or by its colour (shape questions), or the digit. A description names each object as "a <colour> <shape>
+    or by its colour (shape questions), or the text item (number and word questions). A description names each object as "a <colour> <shape>
     <where>", in slot order: its colour word looks at the next object in that order, its shape word at the object
     of the colour just said, the word after the shape (at/on/in, which depends on the slot) at the object of that
-    shape; and the digit at the digit."""
+    shape; and the number or word at the text item."""
     obj = named_object(sc, kind, question)
     if obj is not None:
         return [(0, patch_of(obj), BY_COLOUR if kind == "shape" else BY_SHAPE)]
-    if kind == "number":
+    if kind in ("number", "word"):
         return [(0, patch_of(sc["text"]), BY_ORDER)]
     if kind != "describe":
         return []
@@ -210,9 +211,9 @@ def answer_looks(sc, kind, question, answer, answer_ids, tok):
         colour = token_at(at)
         shape = token_at(at + len(o["colour"]) + 1)
         looks += [(colour, patch_of(o), BY_ORDER), (shape, patch_of(o), BY_COLOUR), (shape + 1, patch_of(o), BY_SHAPE)]
-    if sc["text"] is not None:
-        looks.append((token_at(answer.index(f"number {sc['text']['digit']}") + len("number ")), patch_of(sc["text"]),
-                      BY_ORDER))
+    t = sc["text"]
+    if t is not None:
+        looks.append((token_at(answer.index(f"{t['kind']} {t['text']}") + len(t["kind"]) + 1), patch_of(t), BY_ORDER))
     return looks
 
 
@@ -221,7 +222,7 @@ def make_sample(rng, tok):
     targets (position, target position, head, layer): in layer 0, where a one-object answer starts looks at the
     question's word that names the object; in layer LOOK_LAYER, the positions of `answer_looks` look at the image
     token that holds what they name."""
-    sc = scenes.sample_scene(rng)
+    sc = scenes.sample_scene(rng, text_prob=0.5)
     img = scenes.render(sc, rng)
     pairs = scenes.qa_pairs(sc, rng)
     rng.shuffle(pairs)
@@ -310,33 +311,38 @@ class Prefetcher:
 
 
 def make_vision_batch(step, batch_size):
-    """Stage 1 data: images and their per-patch targets only (no text), from the same kind of scenes."""
+    """Stage 1 data: images and their per-patch targets only (no questions), from the same kind of scenes but with
+    more of them carrying a text item (digits and words are the slowest per-patch classes to learn)."""
     rng = random.Random(VISION_SEED * 1_000_003 + step)
     pixels, aux = [], []
     for _ in range(batch_size):
-        sc = scenes.sample_scene(rng)
+        sc = scenes.sample_scene(rng, text_prob=0.8)
         pixels.append(preprocess(scenes.render(sc, rng)))
         aux.append(patch_labels(sc))
     return torch.from_numpy(np.stack(pixels)), torch.from_numpy(np.stack(aux))
 
 
 def aux_losses(aux_head, feats, aux):
-    """Cross-entropy of the per-patch heads: shape, colour and digit, and which patch of the grid the token is
+    """Cross-entropy of the per-patch heads: shape, colour, text (digit or word), and which patch of the grid the token is
     (the tower's learnt position embeddings are otherwise free to fade: trained on what is in each patch only,
     its features said too little about where, and the decoder of the next stage could not learn positions).
-    Accuracies: shape and colour on patches that hold an object, digit on patches with a digit, position on all."""
+    Accuracies: shape and colour on patches that hold an object, digit and word on patches with one, position on
+    all."""
     a = aux_head(feats)
-    ns, nc, nd = len(AUX_SHAPES), len(AUX_COLOURS), len(AUX_DIGITS)
+    ns, nc, nd = len(AUX_SHAPES), len(AUX_COLOURS), len(AUX_TEXTS)
     where = torch.arange(GRID * GRID).expand(aux.shape[:-1])
     heads = [(a[..., :ns], aux[..., 0]), (a[..., ns:ns + nc], aux[..., 1]), (a[..., ns + nc:ns + nc + nd], aux[..., 2]),
              (a[..., ns + nc + nd:], where)]
     loss = sum(torch.nn.functional.cross_entropy(x.reshape(-1, x.shape[-1]), y.reshape(-1)) for x, y in heads)
     acc = []
     with torch.no_grad():
-        for i, (x, y) in enumerate(heads):
-            m = y > 0 if i < 3 else torch.ones_like(y, dtype=torch.bool)
+        first_word = 1 + 10
+        for x, y, m in [(a[..., :ns], aux[..., 0], aux[..., 0] > 0), (a[..., ns:ns + nc], aux[..., 1], aux[..., 1] > 0),
+                        (heads[2][0], aux[..., 2], (aux[..., 2] > 0) & (aux[..., 2] < first_word)),
+                        (heads[2][0], aux[..., 2], aux[..., 2] >= first_word),
+                        (heads[3][0], where, torch.ones_like(where, dtype=torch.bool))]:
             acc.append(((x.argmax(-1) == y) & m).sum().item() / max(1, m.sum().item()))
-    return loss, acc
+    return loss, acc  # shape, colour, digit, word, where
 
 
 # Patch index (row-major on the 3x3 grid) -> the slot a scene object there is in; corners hold no slot.
@@ -353,14 +359,14 @@ class WordTargets:
             return ids[0]
         self.shape = torch.tensor([-100] + [word(w) for w in scenes.SHAPES])
         self.colour = torch.tensor([-100] + [word(w) for w in scenes.COLOURS])
-        self.digit = torch.tensor([-100] + [word(str(d)) for d in range(10)])
+        self.text = torch.tensor([-100] + [word(t) for t in AUX_TEXTS[1:]])
         self.slot = torch.tensor([word(PATCH_SLOT[k]) if k in PATCH_SLOT else -100 for k in range(GRID * GRID)])
 
 
 def align_loss(model, words, proj, aux):
-    """Training-only grounding term of stage 2: each projected image token that holds an object or a digit, read
+    """Training-only grounding term of stage 2: each projected image token that holds an object or a text item, read
     through the decoder's final norm and LM head as if it were an answer position, predicts the words that answer
-    questions about it (its shape, colour or digit, and its slot). The decoder then only has to find the right
+    questions about it (its shape and colour, or the digit or word written, and its slot). The decoder then only has to find the right
     image token and copy it, instead of also learning to decode the tower's features: without it, 300 steps
     taught it nothing about single objects (colour 11-35%), with it the colour of a lone object was at 97%."""
     lm = model.language_model
@@ -369,7 +375,7 @@ def align_loss(model, words, proj, aux):
     held = (aux[..., 0] > 0) | (aux[..., 2] > 0)
     slot = torch.where(held, words.slot[None].expand_as(held), torch.tensor(-100))
     loss = 0.0
-    for target in (words.shape[aux[..., 0]], words.colour[aux[..., 1]], words.digit[aux[..., 2]], slot):
+    for target in (words.shape[aux[..., 0]], words.colour[aux[..., 1]], words.text[aux[..., 2]], slot):
         n = int((target != -100).sum())
         if n:
             loss = loss + torch.nn.functional.cross_entropy(logits.reshape(-1, v), target.reshape(-1),
@@ -445,6 +451,8 @@ def main():
     ap.add_argument("--vision-lr", type=float, default=2e-3)
     ap.add_argument("--vision-target", type=float, default=0.99,
                     help="stage 1 ends early once held-out per-patch shape, colour and position accuracy reach this")
+    ap.add_argument("--text-target", type=float, default=0.9,
+                    help="... and held-out per-patch digit and word accuracy reach this")
     ap.add_argument("--steps", type=int, default=2000, help="steps of stage 2 (projector and decoder on questions)")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--turn-weighted-from", type=int, default=0,
@@ -470,7 +478,7 @@ def main():
     init_weights(model, SEED)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"vocab {len(tok.vocab)} params {n_params}", flush=True)
-    aux_head = torch.nn.Linear(config["vision_config"]["hidden_size"], len(AUX_SHAPES) + len(AUX_COLOURS) + len(AUX_DIGITS)
+    aux_head = torch.nn.Linear(config["vision_config"]["hidden_size"], len(AUX_SHAPES) + len(AUX_COLOURS) + len(AUX_TEXTS)
                                 + GRID * GRID)
     with torch.no_grad():
         aux_head.weight.copy_(torch.randn(aux_head.weight.shape, generator=torch.Generator().manual_seed(SEED + 1)) * 0.02)
@@ -550,8 +558,8 @@ def main():
             st["vision_done"] = step + 1
             st["vision_history"].append(aux_loss.item())
             if step % 10 == 0:
-                print(f"vision step {step} aux {aux_loss.item():.4f} acc shape/colour/digit/where "
-                      f"{acc[0]:.3f}/{acc[1]:.3f}/{acc[2]:.3f}/{acc[3]:.3f} reg {reg.item():.4f} "
+                print(f"vision step {step} aux {aux_loss.item():.4f} acc shape/colour/digit/word/where "
+                      f"{acc[0]:.3f}/{acc[1]:.3f}/{acc[2]:.3f}/{acc[3]:.3f}/{acc[4]:.3f} reg {reg.item():.4f} "
                       f"lr {lr_at(step, args.vision_steps, args.vision_lr, warmup=50):.2e} "
                       f"data {data_s:.0f}s compute {comp_s:.0f}s busy {st['busy']:.0f}s", flush=True)
             if (step + 1) % args.ckpt_every == 0 or step + 1 == args.vision_steps:
@@ -561,10 +569,10 @@ def main():
                     _, hacc = aux_losses(aux_head, hf, hold_aux)
                 tower.train()
                 print(f"vision held-out step {step + 1}: shape {hacc[0]:.4f} colour {hacc[1]:.4f} digit {hacc[2]:.4f} "
-                      f"where {hacc[3]:.4f}",
+                      f"word {hacc[3]:.4f} where {hacc[4]:.4f}",
                       flush=True)
                 st["vision_heldout"] = hacc
-                if min(hacc[0], hacc[1], hacc[3]) >= args.vision_target:
+                if min(hacc[0], hacc[1], hacc[4]) >= args.vision_target and min(hacc[2], hacc[3]) >= args.text_target:
                     break
                 save()
         st["vision_over"] = True
@@ -617,7 +625,7 @@ def main():
             save()
     final = float(np.mean(history[-50:])) if history else float("nan")
     stats = {"vision_steps": st["vision_done"], "vision_batch": args.vision_batch,
-             "vision_heldout_shape_colour_digit_where": [round(x, 4) for x in st.get("vision_heldout", [])],
+             "vision_heldout_shape_colour_digit_word_where": [round(x, 4) for x in st.get("vision_heldout", [])],
              "steps": end, "schedule_steps": args.steps, "batch": args.batch, "params": n_params,
              "train_seconds": round(st["busy"], 1), "train_seconds_wall": round(st["elapsed"], 1),
              "train_cpu_seconds": round(st["cpu"], 1),

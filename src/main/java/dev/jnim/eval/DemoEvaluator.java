@@ -45,7 +45,7 @@ public final class DemoEvaluator {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final double DIGIT_PROBABILITY = 0.3;
+    private static final double TEXT_PROBABILITY = 0.5;
 
     private final Options options;
     private final HttpClient client;
@@ -60,7 +60,7 @@ public final class DemoEvaluator {
         Random rng = new Random(seed);
         List<Scene> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            out.add(Scene.random(rng, DIGIT_PROBABILITY));
+            out.add(Scene.random(rng, TEXT_PROBABILITY));
         }
         return out;
     }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A question about a {@link Scene} and how its answer is judged. Colour, shape, count, position, number and
+ * A question about a {@link Scene} and how its answer is judged. Colour, shape, count, position, number, word and
  * background answers are single words, compared exactly after lower-casing and trimming spaces and a final
  * full stop; a description passes when it names every object with its colour ("red star").
  */
@@ -14,7 +14,7 @@ public record DemoQuestion(Type type, String question, String expected, List<Str
     /** Question types, in report order. */
     public enum Type {
         COLOUR("colour"), SHAPE("shape"), COUNT("count"), POSITION("position"), NUMBER("number"),
-        BACKGROUND("background"), DESCRIBE("describe");
+        WORD("word"), BACKGROUND("background"), DESCRIBE("describe");
 
         private final String label;
 
@@ -43,7 +43,9 @@ public record DemoQuestion(Type type, String question, String expected, List<Str
             }
         }
         out.add(exact(Type.COUNT, "How many shapes are there?", Integer.toString(scene.objects().size())));
-        scene.digit().ifPresent(d -> out.add(exact(Type.NUMBER, "What number is written?", d.text())));
+        scene.text().ifPresent(t -> out.add(t.kind() == Scene.TextKind.NUMBER
+                ? exact(Type.NUMBER, "What number is written?", t.text())
+                : exact(Type.WORD, "What word is written?", t.text())));
         out.add(exact(Type.BACKGROUND, "What colour is the background?", scene.background()));
         List<String> mentions = scene.objects().stream().map(o -> o.colour() + " " + o.shape()).toList();
         out.add(new DemoQuestion(Type.DESCRIBE, "Describe the image.", scene.description(), mentions));

@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
 /**
- * Draws a {@link Scene} with Java2D (antialiased, canonical colours, DejaVu Sans Bold digits). The geometry
+ * Draws a {@link Scene} with Java2D (antialiased, canonical colours, DejaVu Sans Bold text). The geometry
  * is the training recipe's ({@code scenes.shape_polygon}); the renderer is not, which is the point: the model
  * must recognise scenes drawn by a renderer it never saw.
  */
@@ -51,10 +51,9 @@ public final class SceneRenderer {
                     g.fill(polygon(o.shape(), cx, cy, r, o.angleDegrees()));
                 }
             }
-            scene.digit().ifPresent(d -> {
+            scene.text().ifPresent(d -> {
                 double[] c = SceneVocabulary.slotCentre(d.slot());
-                int px = Math.max(6, (int) (d.size() * size));
-                g.setFont(new Font("DejaVu Sans", Font.BOLD, px));
+                g.setFont(new Font("DejaVu Sans", Font.BOLD, d.fontPixels(size)));
                 g.setColor(SceneVocabulary.COLOURS.get(d.colour()));
                 FontMetrics fm = g.getFontMetrics();
                 double x = (c[0] + d.dx()) * size - fm.stringWidth(d.text()) / 2.0;

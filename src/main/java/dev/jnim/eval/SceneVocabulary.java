@@ -31,6 +31,12 @@ public final class SceneVocabulary {
             "black", new Color(10, 10, 10),
             "grey", new Color(128, 128, 128));
 
+    /** Short words a scene may have written on it instead of a digit (three capitals, none a shape or colour). */
+    public static final List<String> WORDS = List.of("SUN", "CAT", "DOG", "BOX", "HAT", "CUP", "KEY", "MAP");
+
+    /** A word's font size relative to a digit's, so that its three letters fit in one patch as a digit does. */
+    public static final double WORD_SCALE = 0.5;
+
     /** Slots in reading order (the order a description lists objects in). */
     public static final List<String> SLOTS = List.of("top", "left", "centre", "right", "bottom");
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * colour answers to about 1 in 9.
  *
  * <p>The floors are the issue's bar for this sample: 90% on colour, shape, count and position questions and on
- * descriptions that name every object with its colour (the model's 500-scene table in the README is 97-100% on
- * each), and on the background.
+ * descriptions that name every object with its colour (the model's 500-scene table in the README is 99-100% on
+ * each), and on the background. The issue sets no bar for text; the floors for digits (80%) and words (60%,
+ * against 1 in 8 by chance) sit below the model's 500-scene figures (99% and 85%).
  */
 class DemoEvalTest {
 
@@ -57,7 +58,8 @@ class DemoEvalTest {
         var scores = report.scores();
         Map<DemoQuestion.Type, Double> floors = Map.of(DemoQuestion.Type.BACKGROUND, 0.9,
                 DemoQuestion.Type.COUNT, 0.9, DemoQuestion.Type.COLOUR, 0.9, DemoQuestion.Type.SHAPE, 0.9,
-                DemoQuestion.Type.POSITION, 0.9, DemoQuestion.Type.DESCRIBE, 0.9);
+                DemoQuestion.Type.POSITION, 0.9, DemoQuestion.Type.DESCRIBE, 0.9, DemoQuestion.Type.NUMBER, 0.8,
+                DemoQuestion.Type.WORD, 0.6);
         assertThat(report.answers()).hasSizeGreaterThan(200);
         floors.forEach((type, floor) ->
                 assertThat(scores.get(type).accuracy()).as(type + "\n" + report.table(10)).isGreaterThanOrEqualTo(floor));
