@@ -52,7 +52,11 @@ WORDS = ["SUN", "CAT", "DOG", "BOX", "HAT", "CUP", "KEY", "MAP"]
 # A word's font size relative to a digit's, so that its three letters fit in one patch as a digit does.
 WORD_SCALE = 0.5
 
-FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+# Text is drawn in DejaVu Sans Bold; a word (40% of renders) also in its regular weight: other renderers draw the
+# same font with different stroke weights at small sizes (Java2D's hinted bold glyphs at 12-15 px look close to
+# regular), and a model that only ever saw PIL's bold strokes read words drawn by Java2D 85% right.
+FONTS = {"bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+         "book": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"}
 
 
 def sample_scene(rng: random.Random, text_prob=0.3):
@@ -117,10 +121,10 @@ def _jitter(rgb, rng, amount):
 _fonts = {}
 
 
-def _font(px):
-    if px not in _fonts:
-        _fonts[px] = ImageFont.truetype(FONT_PATH, px)
-    return _fonts[px]
+def _font(px, weight="bold"):
+    if (px, weight) not in _fonts:
+        _fonts[px, weight] = ImageFont.truetype(FONTS[weight], px)
+    return _fonts[px, weight]
 
 
 def render(scene, rng: random.Random, size=None):
@@ -148,7 +152,7 @@ def render(scene, rng: random.Random, size=None):
         fx, fy = SLOTS[t["slot"]]
         px = max(6, int(t["size"] * s * (WORD_SCALE if t["kind"] == "word" else 1.0)))
         d.text(((fx + t["dx"]) * s, (fy + t["dy"]) * s), t["text"], fill=_jitter(COLOURS[t["colour"]], rng, 25),
-               font=_font(px), anchor="mm")
+               font=_font(px, "book" if t["kind"] == "word" and rng.random() < 0.4 else "bold"), anchor="mm")
     if ss > 1:
         img = img.resize((size, size), Image.BOX)
     if rng.random() < 0.15:

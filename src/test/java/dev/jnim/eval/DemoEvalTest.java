@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The floors are the issue's bar for this sample: 90% on colour, shape, count and position questions and on
  * descriptions that name every object with its colour (the model's 500-scene table in the README is 99-100% on
  * each), and on the background. The issue sets no bar for text; the floors for digits (80%) and words (60%,
- * against 1 in 8 by chance) sit below the model's 500-scene figures (99% and 85%).
+ * against 1 in 8 by chance) sit below the model's 500-scene figures (97% and 91%).
  */
 class DemoEvalTest {
 
