@@ -336,7 +336,7 @@ def aux_losses(aux_head, feats, aux):
     loss = sum(torch.nn.functional.cross_entropy(x.reshape(-1, x.shape[-1]), y.reshape(-1)) for x, y in heads)
     acc = []
     with torch.no_grad():
-        first_word = 1 + 10
+        first_word = AUX_TEXTS.index(scenes.WORDS[0])  # text classes from here on are words
         for x, y, m in [(a[..., :ns], aux[..., 0], aux[..., 0] > 0), (a[..., ns:ns + nc], aux[..., 1], aux[..., 1] > 0),
                         (heads[2][0], aux[..., 2], (aux[..., 2] > 0) & (aux[..., 2] < first_word)),
                         (heads[2][0], aux[..., 2], aux[..., 2] >= first_word),
