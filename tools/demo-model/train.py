@@ -192,10 +192,10 @@ BY_SHAPE, BY_COLOUR, BY_ORDER = 0, 1, 2
 def answer_looks(sc, kind, question, answer, answer_ids, tok):
     """Where an answer needs to look: (index of an answer token, patch that holds what it names, head). A one-word
     answer about one object looks at it from its first token: named by its shape (colour and position questions)
-    or by its colour (shape questions), or the text item (number and word questions). A description names each object as "a <colour> <shape>
-    <where>", in slot order: its colour word looks at the next object in that order, its shape word at the object
-    of the colour just said, the word after the shape (at/on/in, which depends on the slot) at the object of that
-    shape; and the number or word at the text item."""
+    or by its colour (shape questions), or the text item (number and word questions). A description names each
+    object as "a <colour> <shape> <where>", in slot order: its colour word looks at the next object in that order,
+    its shape word at the object of the colour just said, the word after the shape (at/on/in, which depends on the
+    slot) at the object of that shape; and the number or word at the text item."""
     obj = named_object(sc, kind, question)
     if obj is not None:
         return [(0, patch_of(obj), BY_COLOUR if kind == "shape" else BY_SHAPE)]
@@ -323,8 +323,8 @@ def make_vision_batch(step, batch_size):
 
 
 def aux_losses(aux_head, feats, aux):
-    """Cross-entropy of the per-patch heads: shape, colour, text (digit or word), and which patch of the grid the token is
-    (the tower's learnt position embeddings are otherwise free to fade: trained on what is in each patch only,
+    """Cross-entropy of the per-patch heads: shape, colour, text (digit or word), and which patch of the grid the
+    token is (the tower's learnt position embeddings are otherwise free to fade: trained on what is in each patch only,
     its features said too little about where, and the decoder of the next stage could not learn positions).
     Accuracies: shape and colour on patches that hold an object, digit and word on patches with one, position on
     all."""
@@ -337,10 +337,9 @@ def aux_losses(aux_head, feats, aux):
     acc = []
     with torch.no_grad():
         first_word = AUX_TEXTS.index(scenes.WORDS[0])  # text classes from here on are words
-        for x, y, m in [(a[..., :ns], aux[..., 0], aux[..., 0] > 0), (a[..., ns:ns + nc], aux[..., 1], aux[..., 1] > 0),
-                        (heads[2][0], aux[..., 2], (aux[..., 2] > 0) & (aux[..., 2] < first_word)),
-                        (heads[2][0], aux[..., 2], aux[..., 2] >= first_word),
-                        (heads[3][0], where, torch.ones_like(where, dtype=torch.bool))]:
+        (shape, ys), (colour, yc), (text, yt), (cell, yw) = heads
+        for x, y, m in [(shape, ys, ys > 0), (colour, yc, yc > 0), (text, yt, (yt > 0) & (yt < first_word)),
+                        (text, yt, yt >= first_word), (cell, yw, torch.ones_like(yw, dtype=torch.bool))]:
             acc.append(((x.argmax(-1) == y) & m).sum().item() / max(1, m.sum().item()))
     return loss, acc  # shape, colour, digit, word, where
 
@@ -364,11 +363,12 @@ class WordTargets:
 
 
 def align_loss(model, words, proj, aux):
-    """Training-only grounding term of stage 2: each projected image token that holds an object or a text item, read
-    through the decoder's final norm and LM head as if it were an answer position, predicts the words that answer
-    questions about it (its shape and colour, or the digit or word written, and its slot). The decoder then only has to find the right
-    image token and copy it, instead of also learning to decode the tower's features: without it, 300 steps
-    taught it nothing about single objects (colour 11-35%), with it the colour of a lone object was at 97%."""
+    """Training-only grounding term of stage 2: each projected image token that holds an object or a text item,
+    read through the decoder's final norm and LM head as if it were an answer position, predicts the words that answer
+    questions about it (its shape and colour, or the digit or word written, and its slot). The decoder then only
+    has to find the right image token and copy it, instead of also learning to decode the tower's features: without
+    it, 300 steps taught it nothing about single objects (colour 11-35%), with it the colour of a lone object was
+    at 97%."""
     lm = model.language_model
     logits = lm.lm_head(lm.model.norm(proj))
     v = logits.shape[-1]
