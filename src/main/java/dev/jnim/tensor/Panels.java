@@ -278,12 +278,14 @@ final class Panels {
     }
 
     /** A Q8_0 panel as floats {@code (float) q · scale}. */
-    private static void widenQ8(MemorySegment q, MemorySegment sc, long qBase, long sBase, int cols, MemorySegment wf, int off) {
+    private static void widenQ8(MemorySegment q, MemorySegment sc, long qBase, long sBase, int cols, MemorySegment wf,
+                                int off) {
         for (int b = 0; b < cols; b += BLOCK) {
             FloatVector s = FloatVector.fromMemorySegment(F, sc, sBase + (long) b / BLOCK * PANEL * 4, LE);
             for (int k = b; k < b + BLOCK; k++) {
                 ((FloatVector) ByteVector.fromMemorySegment(B, q, qBase + (long) k * PANEL, LE)
-                        .convertShape(VectorOperators.B2F, F, 0)).mul(s).intoMemorySegment(wf, (long) (off + k * PANEL) * 4, LE);
+                        .convertShape(VectorOperators.B2F, F, 0)).mul(s)
+                        .intoMemorySegment(wf, (long) (off + k * PANEL) * Float.BYTES, LE);
             }
         }
     }
@@ -292,12 +294,14 @@ final class Panels {
     private static void widenBf16(MemorySegment q, long qBase, int cols, MemorySegment wf, int off) {
         for (int c = 0; c < cols; c += 2) {
             IntVector v = IntVector.fromMemorySegment(I, q, qBase + (long) c * PANEL * 2, LE);
-            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(wf, (long) (off + c * PANEL) * 4, LE);
-            v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().intoMemorySegment(wf, (long) (off + (c + 1) * PANEL) * 4, LE);
+            long o = (long) (off + c * PANEL) * Float.BYTES; // column c, then c + 1 one vector later
+            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(wf, o, LE);
+            v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats()
+                    .intoMemorySegment(wf, o + PANEL * Float.BYTES, LE);
         }
     }
 
-    /** Per-thread room for {@code cols} columns of a panel, as a global-scope view (no liveness checks in the kernels). */
+    /** Per-thread room for {@code cols} columns of a panel, as a global-scope view (no liveness checks in kernels). */
     private static MemorySegment scratch(int cols) {
         return SCRATCH.get().view((long) cols * PANEL * Float.BYTES);
     }
@@ -391,14 +395,14 @@ final class Panels {
      * virtual registers"; tried: 16 tokens, and sums continued across column chunks), and the
      * boxing interim code then ran for minutes before C2 took over.
      */
-    private static void floatKernel2x8(MemorySegment wf, int cols, float[] xt, int xOff, float[] out, int t, int nt, int rows,
-                                       int r0, int n2) {
+    private static void floatKernel2x8(MemorySegment wf, int cols, float[] xt, int xOff, float[] out, int t, int nt,
+                                       int rows, int r0, int n2) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
         int second = cols * PANEL;
         for (int k = 0; k < cols; k++) {
-            FloatVector v = FloatVector.fromMemorySegment(F, wf, (long) k * PANEL * 4, LE);
-            FloatVector u = FloatVector.fromMemorySegment(F, wf, (long) (second + k * PANEL) * 4, LE);
+            FloatVector v = FloatVector.fromMemorySegment(F, wf, (long) k * PANEL * Float.BYTES, LE);
+            FloatVector u = FloatVector.fromMemorySegment(F, wf, (long) (second + k * PANEL) * Float.BYTES, LE);
             int i = xOff + k * GROUP;
             FloatVector x0 = FloatVector.broadcast(F, xt[i]);
             a0 = v.fma(x0, a0);
@@ -461,11 +465,11 @@ final class Panels {
     }
 
     /** One group of interleaved tokens (the first {@code nt} are stored) times a widened panel. */
-    private static void floatKernel8(MemorySegment wf, int cols, float[] xt, int xOff, float[] out, int t, int nt, int rows,
-                                     int r0, int n) {
+    private static void floatKernel8(MemorySegment wf, int cols, float[] xt, int xOff, float[] out, int t, int nt,
+                                     int rows, int r0, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int k = 0; k < cols; k++) {
-            FloatVector v = FloatVector.fromMemorySegment(F, wf, (long) k * PANEL * 4, LE);
+            FloatVector v = FloatVector.fromMemorySegment(F, wf, (long) k * PANEL * Float.BYTES, LE);
             int i = xOff + k * GROUP;
             a0 = v.fma(FloatVector.broadcast(F, xt[i]), a0);
             a1 = v.fma(FloatVector.broadcast(F, xt[i + 1]), a1);
