@@ -45,8 +45,8 @@ public record Matrix(String name, DType dtype, int rows, int cols, MemorySegment
         if (!data.isNative()) {
             return this;
         }
-        return new Matrix(name, dtype, rows, cols, MemorySegment.ofAddress(data.address()).reinterpret(data.byteSize()),
-                scales == null ? null : MemorySegment.ofAddress(scales.address()).reinterpret(scales.byteSize()), panels);
+        MemorySegment s = scales == null ? null : OffHeap.unscoped(scales);
+        return new Matrix(name, dtype, rows, cols, OffHeap.unscoped(data), s, panels);
     }
 
     /** Views a 2-D float tensor as a matrix. */

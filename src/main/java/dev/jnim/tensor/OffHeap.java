@@ -95,6 +95,15 @@ public final class OffHeap {
         };
     }
 
+    /**
+     * The same native memory as {@code segment}, seen through the global scope: kernels reading it
+     * skip the per-access liveness check. The caller keeps {@code segment}'s owner alive (and the
+     * arena open) for as long as the view is used.
+     */
+    static MemorySegment unscoped(MemorySegment segment) {
+        return MemorySegment.ofAddress(segment.address()).reinterpret(segment.byteSize());
+    }
+
     private record MappedRegion(MemorySegment segment, long bytes) implements Region {
         @Override
         public void close() {

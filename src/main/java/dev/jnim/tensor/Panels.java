@@ -314,7 +314,7 @@ final class Panels {
         MemorySegment view(long bytes) {
             if (owner.byteSize() < bytes) {
                 owner = Arena.ofAuto().allocate(bytes, 64);
-                view = MemorySegment.ofAddress(owner.address()).reinterpret(bytes);
+                view = OffHeap.unscoped(owner);
             }
             return view;
         }
